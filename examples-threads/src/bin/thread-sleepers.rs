@@ -1,0 +1,76 @@
+//! Guide §5 scaled up: N threads that each wait 2 seconds.
+//!
+//! Section 5 downloads three files on three threads and takes 2 seconds,
+//! not 6. This program asks how far that goes: it starts N threads, each
+//! sleeping 2 seconds like one simulated download, joins them all and prints
+//! the total time and its ratio to the ideal 2 seconds. The ratio grows only
+//! by the time it takes to start N threads, since sleeping threads use no CPU.
+//!
+//! You can test this out by running:
+//!
+//!     cargo run -p examples-threads --bin thread-sleepers -- 10000
+//!
+//! The argument is the number of threads (default 100). Look at the ratio:
+//! close to 1 for thousands of threads. Compare `task-sleepers` in
+//! examples-async, which does the same with a million tokio tasks.
+//!
+//! What Rust changes: no GIL to hand over when a sleeper wakes, and
+//! `Builder::spawn` returns an error, not a panic, when the OS says no more
+//! threads (`ulimit -u`, `/proc/sys/kernel/threads-max`, memory mappings).
+//! Try 40000 threads and read the error.
+
+use std::env;
+use std::process::ExitCode;
+use std::thread;
+use std::time::{Duration, Instant};
+
+const DEFAULT_THREADS: usize = 100;
+const SLEEP: Duration = Duration::from_secs(2);
+
+/// One simulated download: wait, using no CPU.
+fn sleep_like_a_download() {
+    thread::sleep(SLEEP);
+}
+
+fn run() -> Result<(), String> {
+    let n = match env::args().nth(1) {
+        None => DEFAULT_THREADS,
+        Some(text) => match text.parse() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(format!(
+                    "the number of threads must be a positive whole number, got {text:?}"
+                ));
+            }
+        },
+    };
+
+    let start = Instant::now();
+    let mut handles = Vec::with_capacity(n);
+    for i in 0..n {
+        let handle = thread::Builder::new()
+            .spawn(sleep_like_a_download)
+            .map_err(|e| format!("could not start thread {} of {n}: {e}", i + 1))?;
+        handles.push(handle);
+    }
+    for handle in handles {
+        // `unwrap`: a sleeping thread cannot panic; if it did, that is a bug.
+        handle.join().unwrap();
+    }
+    let total = start.elapsed().as_secs_f64();
+
+    println!("Sleepers: {n}");
+    println!("Total time: {total:.2} seconds");
+    println!("Ratio to 2 s: {:.2}", total / SLEEP.as_secs_f64());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
