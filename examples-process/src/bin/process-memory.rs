@@ -1,0 +1,172 @@
+//! Guide §9 and its summary table ("high memory"): what an idle forked
+//! process really costs.
+//!
+//! The program forks N children that do nothing but wait, then reads each
+//! child's memory from the kernel. Two sizes disagree, and the difference is
+//! the lesson:
+//!
+//! - `Rss` (resident set) counts every page a process can touch, including
+//!   the pages it still shares with its parent after `fork` (the program's
+//!   code, the C library, the parent's heap). Summed over N children, those
+//!   shared pages are counted N times.
+//! - `Pss` (proportional set) splits each shared page between the processes
+//!   that share it, so the children's `Pss` add up to what they really cost.
+//!
+//! Both come from `/proc/<pid>/smaps_rollup`. The page tables each process
+//! needs (`VmPTE` in `/proc/<pid>/status`) are kernel memory and in neither.
+//!
+//! You can test this out by running:
+//!
+//!     cargo run -p examples-process --bin process-memory -- 300
+//!
+//! The argument is the number of children (default 100). Look at the
+//! resident figure (about the whole program: a few hundred KiB for this
+//! small binary, many MiB for a Python interpreter) against the proportional
+//! one (tens of KiB: the pages that became private to the child, and its
+//! share of the rest). Fork is copy-on-write: a page is copied only when the
+//! parent or the child writes to it, and then the child's copy is its own.
+//!
+//! What Rust changes: `fork` is `unsafe` (only one thread may exist, see
+//! `fork_child`), the children talk to the parent through pipes, and every
+//! child is waited for, so none is left behind as an orphan or a zombie.
+//! Try writing to a big `Vec` in the children before they wait.
+
+use std::env;
+use std::fs;
+use std::os::fd::{AsFd, AsRawFd};
+use std::process::ExitCode;
+
+use examples_process::{Child, fork_child, write_all};
+use nix::errno::Errno;
+use nix::unistd;
+
+const DEFAULT_CHILDREN: usize = 100;
+
+/// The value of a `Name:   1234 kB` line of a `/proc` file, in KiB.
+fn kib_field(text: &str, field: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn proc_kib(path: &str, field: &str) -> Result<u64, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    kib_field(&text, field).ok_or_else(|| format!("no {field} line in {path}"))
+}
+
+/// Blocks until `fd` reaches end of file: every write end is closed.
+fn wait_for_eof(fd: impl AsFd) {
+    let mut byte = [0u8; 1];
+    loop {
+        match unistd::read(&fd, &mut byte) {
+            Err(Errno::EINTR) => {}
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let n = match env::args().nth(1) {
+        None => DEFAULT_CHILDREN,
+        Some(text) => match text.parse() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(format!(
+                    "the number of children must be a positive whole number, got {text:?}"
+                ));
+            }
+        },
+    };
+
+    // `ready`: each child writes one byte once it is parked.
+    // `release`: the children read it until end of file, which comes when
+    // the parent closes the write end (or dies), so no child outlives it.
+    let (ready_rx, ready_tx) = unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
+    let (release_rx, release_tx) = unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
+    let release_tx_fd = release_tx.as_raw_fd();
+    let kernel_stack_before = proc_kib("/proc/meminfo", "KernelStack")?;
+
+    let mut children: Vec<Child> = Vec::with_capacity(n);
+    for i in 0..n {
+        // SAFETY: this program never starts a thread, so the child starts
+        // with no lock held by a thread that `fork` did not copy.
+        let child = unsafe {
+            fork_child(|| {
+                // The child's copy of the release write end would keep its
+                // own read from ever seeing end of file: close it first (by
+                // number: the `OwnedFd` itself belongs to the parent's code).
+                let _ = unistd::close(release_tx_fd);
+                write_all(&ready_tx, b"+");
+                wait_for_eof(&release_rx);
+                0
+            })
+        };
+        match child {
+            Ok(child) => children.push(child),
+            // Returning drops `children`, which kills and reaps every child.
+            Err(e) => return Err(format!("could not fork child {} of {n}: {e}", i + 1)),
+        }
+    }
+    drop(ready_tx);
+
+    // Wait until every child has written its byte: all are parked now.
+    let mut parked = 0;
+    let mut buf = [0u8; 64];
+    while parked < n {
+        match unistd::read(&ready_rx, &mut buf) {
+            Ok(0) => return Err(format!("only {parked} of {n} children got ready")),
+            Ok(k) => parked += k,
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(format!("reading from the children: {e}")),
+        }
+    }
+
+    let (mut rss, mut pss, mut page_tables) = (0, 0, 0);
+    for child in &children {
+        let pid = child.pid();
+        let rollup = format!("/proc/{pid}/smaps_rollup");
+        rss += proc_kib(&rollup, "Rss")?;
+        pss += proc_kib(&rollup, "Pss")?;
+        page_tables += proc_kib(&format!("/proc/{pid}/status"), "VmPTE")?;
+    }
+    let kernel_stack_after = proc_kib("/proc/meminfo", "KernelStack")?;
+
+    drop(release_tx);
+    for child in &mut children {
+        let ended = child.wait().map_err(|e| format!("waitpid: {e}"))?;
+        if !ended.success() {
+            return Err(format!("child {} {ended}", child.pid()));
+        }
+    }
+
+    let per_child = |kib: u64| kib as f64 / n as f64;
+    println!("Processes: {n}");
+    println!(
+        "Resident per process: {:.1} KiB (Rss: shared pages counted in every process)",
+        per_child(rss)
+    );
+    println!(
+        "Proportional per process: {:.1} KiB (Pss: shared pages split between the sharers)",
+        per_child(pss)
+    );
+    println!(
+        "Page tables per process: {:.1} KiB (kernel memory)",
+        per_child(page_tables)
+    );
+    println!(
+        "Kernel stack per process: {:.1} KiB (machine-wide, approximate)",
+        per_child(kernel_stack_after.saturating_sub(kernel_stack_before))
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
