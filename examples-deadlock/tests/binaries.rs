@@ -90,3 +90,12 @@ fn try_lock_retries_and_finishes() {
     assert!(total >= 1, "{stdout}");
     assert!(stdout.ends_with("Done\n"), "{stdout}");
 }
+
+#[test]
+fn philosophers_all_eat() {
+    let out = run(env!("CARGO_BIN_EXE_philosophers"));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stdout.matches(" ate 1000 times").count(), 5, "{stdout}");
+    assert!(stdout.ends_with("Done\n"), "{stdout}");
+}
