@@ -1,0 +1,235 @@
+//! The examples: every binary of every `examples-*` crate, with its spec.
+//!
+//! A crate's binaries are its `src/bin/*.rs` files (cargo's own convention);
+//! the spec of binary `B` is `expected/B.txt`. A binary without a spec, or a
+//! spec without a binary, is an error: every example is verified.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::spec::Spec;
+
+/// One example binary and its spec.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub package: String,
+    pub bin: String,
+    /// The package's `default-run` binary: `cargo run -p P` runs it.
+    pub default_run: bool,
+    pub spec_path: PathBuf,
+    pub spec: Spec,
+}
+
+impl Example {
+    /// The command a reader types to run it.
+    pub fn command(&self) -> String {
+        if self.default_run {
+            format!("cargo run -p {}", self.package)
+        } else {
+            format!("cargo run -p {} --bin {}", self.package, self.bin)
+        }
+    }
+
+    /// The spec path relative to the workspace root, for messages.
+    pub fn spec_display(&self, root: &Path) -> String {
+        self.spec_path
+            .strip_prefix(root)
+            .unwrap_or(&self.spec_path)
+            .display()
+            .to_string()
+    }
+}
+
+/// The workspace root: the parent of the xtask crate.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Every example, grouped by package in guide order (a package's place is
+/// its lowest section), the `default-run` binary first within a package.
+/// Errors are one line each, `path:line: what is wrong` for a bad spec.
+pub fn load(root: &Path) -> Result<Vec<Example>, String> {
+    let (examples, errors) = load_lenient(root)?;
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(examples),
+    }
+}
+
+/// Like [`load`], but a package with an error is left out and its error
+/// returned beside the rest, so one broken crate does not stop the
+/// verification of another.
+pub fn load_lenient(root: &Path) -> Result<(Vec<Example>, Vec<String>), String> {
+    let mut examples = Vec::new();
+    let mut errors = Vec::new();
+    for dir in package_dirs(root)? {
+        match load_package(root, &dir) {
+            Ok(mut e) => examples.append(&mut e),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((sort(examples), errors))
+}
+
+fn load_package(root: &Path, dir: &Path) -> Result<Vec<Example>, String> {
+    let mut examples = Vec::new();
+    {
+        let package = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| format!("{}: not a UTF-8 name", dir.display()))?
+            .to_string();
+        let manifest = fs::read_to_string(dir.join("Cargo.toml"))
+            .map_err(|e| format!("{}: {e}", dir.join("Cargo.toml").display()))?;
+        let default_run = manifest_value(&manifest, "default-run");
+        let bins = file_stems(&dir.join("src/bin"), "rs")?;
+        let specs = file_stems(&dir.join("expected"), "txt")?;
+        if let Some(b) = bins.iter().find(|b| !specs.contains(b)) {
+            return Err(format!(
+                "{package}: binary `{b}` has no spec (add {package}/expected/{b}.txt)"
+            ));
+        }
+        if let Some(s) = specs.iter().find(|s| !bins.contains(s)) {
+            return Err(format!(
+                "{package}/expected/{s}.txt: there is no binary `{s}` (src/bin/{s}.rs)"
+            ));
+        }
+        for bin in bins {
+            let spec_path = dir.join("expected").join(format!("{bin}.txt"));
+            let text = fs::read_to_string(&spec_path)
+                .map_err(|e| format!("{}: {e}", spec_path.display()))?;
+            let rel = spec_path
+                .strip_prefix(root)
+                .unwrap_or(&spec_path)
+                .display()
+                .to_string();
+            let spec = Spec::parse(&text).map_err(|e| format!("{rel}:{e}"))?;
+            examples.push(Example {
+                default_run: default_run.as_deref() == Some(bin.as_str()),
+                package: package.clone(),
+                bin,
+                spec_path,
+                spec,
+            });
+        }
+    }
+    Ok(examples)
+}
+
+fn sort(examples: Vec<Example>) -> Vec<Example> {
+    let package_rank = |p: &str| {
+        examples
+            .iter()
+            .filter(|e| e.package == p)
+            .map(|e| section_rank(&e.spec.section))
+            .min()
+    };
+    let mut ranked: Vec<_> = examples
+        .iter()
+        .map(|e| {
+            let key = (
+                package_rank(&e.package),
+                e.package.clone(),
+                !e.default_run,
+                section_rank(&e.spec.section),
+                e.bin.clone(),
+            );
+            (key, e.clone())
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0));
+    ranked.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Picks examples by binary or package name; an unknown name is an error
+/// that points at `cargo xtask list`.
+pub fn select(all: &[Example], names: &[String]) -> Result<Vec<Example>, String> {
+    if names.is_empty() {
+        return Ok(all.to_vec());
+    }
+    for name in names {
+        if !all.iter().any(|e| &e.bin == name || &e.package == name) {
+            return Err(format!(
+                "no example or package named `{name}` (see `cargo xtask list`)"
+            ));
+        }
+    }
+    Ok(all
+        .iter()
+        .filter(|e| names.iter().any(|n| n == &e.bin || n == &e.package))
+        .cloned()
+        .collect())
+}
+
+/// Sections sort by number: `3` < `10`; `tip 6` and `extra 2` go after the
+/// numbered sections, in that order.
+pub fn section_rank(section: &str) -> (u32, u32) {
+    let number = |s: &str| s.trim().parse::<u32>().unwrap_or(u32::MAX);
+    if let Some(rest) = section.strip_prefix("tip") {
+        (1, number(rest))
+    } else if let Some(rest) = section.strip_prefix("extra") {
+        (2, number(rest))
+    } else {
+        (0, number(section))
+    }
+}
+
+fn package_dirs(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root)
+        .map_err(|e| format!("{}: {e}", root.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("examples-"))
+                && p.join("Cargo.toml").is_file()
+        })
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
+fn file_stems(dir: &Path, extension: &str) -> Result<Vec<String>, String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut stems: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(String::from))
+        .collect();
+    stems.sort();
+    Ok(stems)
+}
+
+/// The string value of a top-level `key = "value"` line of a manifest.
+fn manifest_value(manifest: &str, key: &str) -> Option<String> {
+    manifest.lines().find_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_sort_numerically_then_tips_then_extras() {
+        let mut s = ["extra 2", "10", "tip 6", "3", "1"];
+        s.sort_by_key(|x| section_rank(x));
+        assert_eq!(s, ["1", "3", "10", "tip 6", "extra 2"]);
+    }
+
+    #[test]
+    fn manifest_values_are_read() {
+        let m = "[package]\nname = \"examples-threads\"\ndefault-run = \"thread\"\n";
+        assert_eq!(manifest_value(m, "default-run").as_deref(), Some("thread"));
+        assert_eq!(manifest_value(m, "missing"), None);
+    }
+}
