@@ -105,7 +105,9 @@ fn run_round(root: &Path, bin_dir: &Path, examples: &[Example], cores: Option<Co
             examples.iter().partition(|e| e.spec.mode == Mode::Alone);
         for e in beside {
             let tx = tx.clone();
-            s.spawn(move || tx.send(run_one(bin_dir, e, cores_free)));
+            s.spawn(move || {
+                let _ = tx.send(run_one(bin_dir, e, cores_free));
+            });
         }
         let tx_alone = tx.clone();
         s.spawn(move || {
