@@ -1,0 +1,89 @@
+//! Guide §11, the event loop: what it costs to hand work from one task to
+//! another.
+//!
+//! Two tokio tasks on one thread play ping-pong over a pair of channels:
+//! this one sends a number, the echo task sends it back plus one, N times.
+//! A hand-over here is the runtime switching tasks in user space: no system
+//! call, no OS scheduler, just one future returning `Pending` and the next
+//! one in the run queue being polled.
+//!
+//! You can test this out by running:
+//!
+//!     cargo run -p examples-async --bin task-switch -- 1000000
+//!
+//! The argument is the number of round trips (default 100000). Look at the
+//! microseconds per round trip and compare `thread-switch` in
+//! examples-threads, where each hand-over goes through the kernel.
+//!
+//! What Rust changes: `tokio::sync::mpsc` is an async channel: `recv().await`
+//! gives the thread back to the runtime instead of blocking it. A
+//! `std::sync::mpsc` receiver here would block the only thread, and with it
+//! the echo task: a deadlock. Try it.
+
+use std::env;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+
+const DEFAULT_ROUND_TRIPS: u64 = 100_000;
+
+async fn run() -> Result<(), String> {
+    let n = match env::args().nth(1) {
+        None => DEFAULT_ROUND_TRIPS,
+        Some(text) => match text.parse() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(format!(
+                    "the number of round trips must be a positive whole number, got {text:?}"
+                ));
+            }
+        },
+    };
+
+    let (ping_tx, mut ping_rx) = mpsc::channel::<u64>(1);
+    let (pong_tx, mut pong_rx) = mpsc::channel::<u64>(1);
+    // The echo task ends when this one drops `ping_tx`: `recv` gives `None`.
+    let echo = tokio::spawn(async move {
+        while let Some(value) = ping_rx.recv().await {
+            if pong_tx.send(value + 1).await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let start = Instant::now();
+    let mut value = 0;
+    for _ in 0..n {
+        ping_tx
+            .send(value)
+            .await
+            .map_err(|_| "the echo task stopped early")?;
+        value = pong_rx.recv().await.ok_or("the echo task stopped early")?;
+    }
+    let elapsed = start.elapsed();
+    drop(ping_tx);
+    echo.await
+        .map_err(|e| format!("the echo task failed: {e}"))?;
+
+    // Each round trip added one, so nothing was lost or repeated.
+    assert_eq!(value, n);
+    println!("Round trips: {n}");
+    println!(
+        "Round trip: {:.3} microseconds",
+        elapsed.as_secs_f64() * 1e6 / n as f64
+    );
+    Ok(())
+}
+
+// One thread runs both tasks, like asyncio's event loop.
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
