@@ -1,0 +1,89 @@
+//! Guide §8, processes, the "spawn" way: the child is a fresh run of this
+//! same binary, started with an argument that makes it the child.
+//!
+//! That is what Python's `multiprocessing` does by default on Windows and
+//! macOS: start a new interpreter and tell it which function to run (Linux
+//! used fork until Python 3.14, which switched to "forkserver"). Nothing is copied from the parent's
+//! memory; the child starts from `main` like any program. It prints its
+//! `Total:` line on its stdout, which is a pipe to the parent.
+//!
+//! You can test this out by running:
+//!
+//!     cargo run -p examples-process --bin process-spawn
+//!
+//! Look for the same three lines as `process` (the fork version). `Time
+//! taken` is a little longer: starting a program costs an `exec`, loading
+//! the binary and its libraries, about a millisecond here; CPython pays for a
+//! whole interpreter and its imports instead.
+//!
+//! What Rust changes: no `unsafe` and no `if __name__ == "__main__"` guard.
+//! Python needs the guard because the spawned interpreter imports your
+//! script to find the target function; here the child's role is decided by
+//! an explicit argument, checked first thing in `main`. `std::process::Command`
+//! is safe to use from any thread, which is why spawn is the right choice in
+//! a program that already has threads or an async runtime. Try running the
+//! child role by hand: `cargo run -p examples-process --bin process-spawn --
+//! --child calculate_squares`.
+
+use std::error::Error;
+use std::hint::black_box;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use examples_process::Ended;
+
+/// The argument that turns this binary into the child.
+const CHILD_ROLE: [&str; 2] = ["--child", "calculate_squares"];
+
+fn calculate_squares() -> u64 {
+    let mut total: u64 = 0;
+    for i in 0..1_000_000u64 {
+        // `black_box` keeps the optimizer from replacing the loop with the
+        // closed formula: we want the work done, as in Python.
+        total += black_box(i) * i;
+    }
+    total
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == CHILD_ROLE {
+        // The child: do the work, print the result on stdout, exit 0.
+        println!("Total: {}", calculate_squares());
+        return ExitCode::SUCCESS;
+    }
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("process-spawn: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    let start_time = Instant::now();
+    // `current_exe` is this binary's path; running it again with the child
+    // role is Python's spawn in two lines. Its stdout becomes a pipe to us;
+    // its stderr stays ours, so a child's error message still reaches you.
+    let process = Command::new(std::env::current_exe()?)
+        .args(CHILD_ROLE)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    println!("Main program running");
+    // `wait_with_output` reads the pipe to its end and then waits for the
+    // child (the guide's `join`), which also reaps it.
+    let pid = process.id();
+    let output = process.wait_with_output()?;
+    let from_child = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || !from_child.starts_with("Total: ") {
+        let ended = Ended::from(output.status);
+        return Err(format!("child {pid} {ended} without sending its total").into());
+    }
+    print!("{from_child}");
+    println!(
+        "Time taken: {:.2} seconds",
+        start_time.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
