@@ -1,0 +1,81 @@
+//! The README's section map, `cargo xtask list` and the spec files agree:
+//! every binary has a spec and every spec a binary (checked by the catalog),
+//! every example's command is in the README, and every `cargo run -p`
+//! command in the README names an example that exists.
+
+use std::fs;
+
+use xtask::catalog::{self, Example};
+
+fn examples() -> Vec<Example> {
+    catalog::load(&catalog::workspace_root()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn readme() -> String {
+    fs::read_to_string(catalog::workspace_root().join("README.md")).expect("README.md exists")
+}
+
+/// Each `cargo run -p PKG [--bin BIN]` in `text`, as (package, binary).
+fn run_commands(text: &str) -> Vec<(String, Option<String>)> {
+    text.match_indices("cargo run -p ")
+        .map(|(i, m)| {
+            let rest = &text[i + m.len()..];
+            let end = rest.find(['`', '|', '\n']).unwrap_or(rest.len());
+            let words: Vec<&str> = rest[..end].split_whitespace().collect();
+            let bin = words
+                .iter()
+                .position(|w| *w == "--bin")
+                .and_then(|k| words.get(k + 1))
+                .map(|b| b.to_string());
+            (words[0].to_string(), bin)
+        })
+        .collect()
+}
+
+#[test]
+fn every_example_is_in_the_readme() {
+    let readme = readme();
+    let missing: Vec<String> = examples()
+        .iter()
+        .map(Example::command)
+        .filter(|c| !readme.contains(&format!("`{c}`")))
+        .collect();
+    assert!(missing.is_empty(), "README.md lacks these commands: {missing:#?}");
+}
+
+#[test]
+fn every_readme_command_runs_an_example() {
+    let examples = examples();
+    let mut unknown = Vec::new();
+    for (package, bin) in run_commands(&readme()) {
+        let found = examples.iter().any(|e| {
+            e.package == package
+                && match &bin {
+                    Some(b) => &e.bin == b,
+                    None => e.default_run,
+                }
+        });
+        if !found {
+            unknown.push(format!("cargo run -p {package} {}", bin.map(|b| format!("--bin {b}")).unwrap_or_default()));
+        }
+    }
+    assert!(unknown.is_empty(), "README.md names examples that do not exist: {unknown:#?}");
+}
+
+#[test]
+fn every_package_has_a_default_run_binary() {
+    let examples = examples();
+    for e in &examples {
+        assert!(
+            examples.iter().any(|d| d.package == e.package && d.default_run),
+            "{} has no `default-run` binary",
+            e.package
+        );
+    }
+}
+
+#[test]
+fn command_parser_reads_packages_and_binaries() {
+    let cmds = run_commands("run `cargo run -p a` or `cargo run -p b --bin c -- 10`\n");
+    assert_eq!(cmds, [("a".to_string(), None), ("b".to_string(), Some("c".to_string()))]);
+}
