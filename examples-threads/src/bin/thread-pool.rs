@@ -70,10 +70,6 @@ fn main() -> Result<(), Box<dyn Error>> {
         eprintln!("thread '{name}' panicked: {message}");
     }));
     let files = ["file1.txt", "file2.txt", "file3.txt"];
-    println!(
-        "Default pool size on this machine: {} (num_cpus::get())",
-        ThreadPool::default_size()
-    );
 
     println!("== submit: 3 downloads on a pool of 2 workers ==");
     let start_time = Instant::now();
@@ -139,5 +135,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let size = pool.size();
     let joined = pool.shutdown();
     println!("Pool shut down: {joined} of {size} workers exited normally and were joined");
+    // `ThreadPool::with_default_size()` would start this many workers.
+    println!(
+        "Default pool size on this machine: {} (num_cpus::get())",
+        ThreadPool::default_size()
+    );
     Ok(())
 }

@@ -1,0 +1,223 @@
+//! Guide tip 12 and §5: threads that talk through channels, Python's
+//! `queue.Queue` in Rust, in three short demos.
+//!
+//! 1. Back-pressure: a producer sends 10 items to a consumer that needs
+//!    0.1 s per item. Through `bounded(2)` the producer has to wait for the
+//!    consumer; through `unbounded()` it never waits.
+//! 2. `select!` waits on two channels and a timeout at once, and shows what
+//!    to do when one of them is disconnected.
+//! 3. std's `mpsc` (many producers, one consumer) next to crossbeam's
+//!    channels, whose receiver can be cloned (many consumers).
+//!
+//! You can test this out by running:
+//!
+//!     cargo run -p examples-threads --bin channels
+//!
+//! Look at the producer's time: about 0.70 s with `bounded(2)` (it is done
+//! when the consumer has taken all but the last 2 + 1 items: (10 − 3) × 0.1 s)
+//! and about 0.00 s unbounded, while the consumer needs 1.00 s either way.
+//! In the `select!` block, the timeout fires once, in the gap between the
+//! fast channel closing (0.3 s) and the slow message (1.0 s).
+//!
+//! What Rust changes: a channel's ends are values. The channel is
+//! disconnected when the last `Sender` is dropped, which is what ends a
+//! `for item in receiver` loop (Python needs a sentinel such as `None`).
+//! `select!` and a cloneable `Receiver` are what crossbeam-channel adds to
+//! std. Try `bounded(0)`: every send then waits for a receive (a rendezvous).
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, bounded, never, select, unbounded};
+
+const ITEMS: u32 = 10;
+/// How long the consumer works on each item.
+const CONSUMER_PACE: Duration = Duration::from_millis(100);
+
+/// Sends `ITEMS` numbers as fast as the channel accepts them; returns how
+/// long that took. Dropping `tx` at the end disconnects the channel.
+fn producer(tx: Sender<u32>, start: Instant) -> Duration {
+    for item in 0..ITEMS {
+        // `send` blocks while a bounded channel is full. It fails only if
+        // the receiver is gone, which would be a bug in the consumer.
+        tx.send(item)
+            .expect("the consumer is alive until the channel closes");
+    }
+    start.elapsed()
+}
+
+/// Takes items until the channel is empty and disconnected.
+fn consumer(rx: Receiver<u32>, start: Instant) -> (Vec<u32>, Duration) {
+    let mut received = Vec::new();
+    for item in rx {
+        thread::sleep(CONSUMER_PACE);
+        received.push(item);
+    }
+    (received, start.elapsed())
+}
+
+fn back_pressure(label: &str, tx: Sender<u32>, rx: Receiver<u32>) {
+    let start = Instant::now();
+    let consumer = thread::spawn(move || consumer(rx, start));
+    let sent_after = producer(tx, start);
+    // `unwrap`: the consumer panicking would be a bug worth seeing.
+    let (received, done_after) = consumer.join().unwrap();
+    let in_order = received.iter().copied().eq(0..ITEMS);
+    println!(
+        "{label}: producer sent {ITEMS} items in {:.2} seconds",
+        sent_after.as_secs_f64()
+    );
+    println!(
+        "{label}: consumer received {} items{} in {:.2} seconds",
+        received.len(),
+        if in_order {
+            ", in order,"
+        } else {
+            " OUT OF ORDER"
+        },
+        done_after.as_secs_f64()
+    );
+}
+
+fn select_with_timeout() {
+    let start = Instant::now();
+    let at = || start.elapsed().as_secs_f64();
+    let (fast_tx, mut fast) = unbounded();
+    let (slow_tx, mut slow) = unbounded();
+    let ticker = thread::spawn(move || {
+        for tick in 1..=3 {
+            thread::sleep(Duration::from_millis(100));
+            if fast_tx.send(tick).is_err() {
+                return;
+            }
+        }
+        // `fast_tx` is dropped here: the channel is disconnected.
+    });
+    let sleeper = thread::spawn(move || {
+        thread::sleep(Duration::from_secs(1));
+        let _ = slow_tx.send("done");
+    });
+
+    let mut open = 2;
+    while open > 0 {
+        select! {
+            recv(fast) -> message => match message {
+                Ok(tick) => println!("fast: tick {tick} at {:.2} seconds", at()),
+                // A disconnected channel is always ready: left in the select,
+                // this arm would fire on every turn and the loop would spin.
+                // `never()` is a receiver that is never ready.
+                Err(_) => {
+                    println!("fast: disconnected at {:.2} seconds, replaced by never()", at());
+                    fast = never();
+                    open -= 1;
+                }
+            },
+            recv(slow) -> message => match message {
+                Ok(text) => println!("slow: {text} at {:.2} seconds", at()),
+                Err(_) => {
+                    println!("slow: disconnected");
+                    slow = never();
+                    open -= 1;
+                }
+            },
+            // Runs when neither channel has anything for 0.4 s.
+            default(Duration::from_millis(400)) => {
+                println!("timeout: nothing for 0.40 seconds, at {:.2} seconds", at());
+            }
+        }
+    }
+    ticker.join().unwrap();
+    sleeper.join().unwrap();
+}
+
+fn mpsc_many_producers() {
+    let (tx, rx) = mpsc::channel();
+    let producers: Vec<_> = (0..2)
+        .map(|id| {
+            // Each producer gets its own clone of the sender.
+            let tx = tx.clone();
+            thread::spawn(move || {
+                for n in 0..3 {
+                    let _ = tx.send((id, n));
+                }
+            })
+        })
+        .collect();
+    // The original `tx` is still alive here: without this `drop` the loop
+    // below would wait forever for a message nobody will send.
+    drop(tx);
+    // `rx.clone()` would not compile: std's `Receiver` has one owner.
+    let received: Vec<(u32, u32)> = rx.iter().collect();
+    for producer in producers {
+        producer.join().unwrap();
+    }
+    // Messages from different producers interleave freely, but each
+    // producer's own messages arrive in the order it sent them.
+    let fifo = (0..2).all(|id| {
+        let own = received.iter().filter(|(from, _)| *from == id);
+        own.map(|&(_, n)| n).eq(0..3)
+    });
+    println!(
+        "std mpsc: 2 producers, 1 consumer: {} messages, each producer's in its order: {}",
+        received.len(),
+        if fifo { "yes" } else { "NO" }
+    );
+}
+
+fn crossbeam_many_consumers() {
+    let (tx, rx) = unbounded();
+    let consumers: Vec<_> = (0..2)
+        .map(|_| {
+            // A crossbeam receiver clones: both consumers take from one
+            // queue, and each message goes to exactly one of them.
+            let rx: Receiver<u32> = rx.clone();
+            thread::spawn(move || {
+                let mut taken = Vec::new();
+                for n in rx {
+                    // A little work per message, so that one consumer
+                    // cannot drain the queue before the other starts.
+                    thread::sleep(Duration::from_millis(20));
+                    taken.push(n);
+                }
+                taken
+            })
+        })
+        .collect();
+    for n in 0..6 {
+        let _ = tx.send(n);
+    }
+    drop(tx);
+    let counts: Vec<Vec<u32>> = consumers
+        .into_iter()
+        .map(|consumer| consumer.join().unwrap())
+        .collect();
+    let mut all = counts.concat();
+    all.sort_unstable();
+    println!(
+        "crossbeam: 2 consumers received {} + {} = {} messages, each exactly once: {}",
+        counts[0].len(),
+        counts[1].len(),
+        all.len(),
+        if all.iter().copied().eq(0..6) {
+            "yes"
+        } else {
+            "NO"
+        }
+    );
+}
+
+fn main() {
+    println!("== back-pressure: 10 items, the consumer takes 0.1 s each ==");
+    let (tx, rx) = bounded(2);
+    back_pressure("bounded(2)", tx, rx);
+    let (tx, rx) = unbounded();
+    back_pressure("unbounded", tx, rx);
+
+    println!("== select!: two channels and a timeout ==");
+    select_with_timeout();
+
+    println!("== many producers, many consumers ==");
+    mpsc_many_producers();
+    crossbeam_many_consumers();
+}
