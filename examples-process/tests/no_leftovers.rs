@@ -60,13 +60,9 @@ fn group_members(pgid: i32) -> Vec<String> {
 fn clean_up(pgid: i32) {
     let _ = signal::killpg(Pid::from_raw(pgid), Signal::SIGKILL);
     // A negative pid waits for any child in that process group only; other
-    // tests' children, in other groups, are left alone.
-    loop {
-        match wait::waitpid(Pid::from_raw(-pgid), None) {
-            Ok(_) | Err(Errno::EINTR) => {}
-            Err(_) => break, // ECHILD: none left
-        }
-    }
+    // tests' children, in other groups, are left alone. ECHILD ends it:
+    // nobody of the group is left to reap.
+    while let Ok(_) | Err(Errno::EINTR) = wait::waitpid(Pid::from_raw(-pgid), None) {}
 }
 
 fn assert_nothing_left(name: &str, pgid: i32) {
