@@ -6,6 +6,12 @@ use crate::catalog::Example;
 
 pub fn render(examples: &[Example]) -> String {
     let width = examples.iter().map(|e| e.bin.len()).max().unwrap_or(0);
+    let section_width = examples
+        .iter()
+        .map(|e| e.spec.section.len())
+        .max()
+        .unwrap_or(0)
+        + 1;
     let mut out = String::new();
     let mut package = "";
     for e in examples {
@@ -13,13 +19,21 @@ pub fn render(examples: &[Example]) -> String {
             package = &e.package;
             writeln!(out, "{package}").unwrap();
         }
+        let section = format!("§{}", e.spec.section);
         writeln!(
             out,
-            "  §{:<8} {:<width$}  {}",
-            e.spec.section, e.bin, e.spec.about
+            "  {section:<section_width$} {:<width$}  {}",
+            e.bin, e.spec.about
         )
         .unwrap();
-        writeln!(out, "  {:<9} {:<width$}  $ {}", "", "", e.command()).unwrap();
+        writeln!(
+            out,
+            "  {:<section_width$} {:<width$}  $ {}",
+            "",
+            "",
+            e.command()
+        )
+        .unwrap();
     }
     out
 }

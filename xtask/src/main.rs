@@ -20,10 +20,14 @@ fn main() -> ExitCode {
             println!("{}", flags::USAGE);
             ExitCode::SUCCESS
         }
-        Command::List => match catalog::load(&root) {
-            Ok(examples) => {
+        // A broken package is reported after the list of the sound ones.
+        Command::List => match catalog::load_lenient(&root) {
+            Ok((examples, errors)) => {
                 print!("{}", list::render(&examples));
-                ExitCode::SUCCESS
+                match errors.first() {
+                    None => ExitCode::SUCCESS,
+                    Some(e) => fail(e, 2),
+                }
             }
             Err(e) => fail(&e, 2),
         },

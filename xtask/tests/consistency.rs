@@ -40,7 +40,10 @@ fn every_example_is_in_the_readme() {
         .map(Example::command)
         .filter(|c| !readme.contains(&format!("`{c}`")))
         .collect();
-    assert!(missing.is_empty(), "README.md lacks these commands: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "README.md lacks these commands: {missing:#?}"
+    );
 }
 
 #[test]
@@ -56,10 +59,16 @@ fn every_readme_command_runs_an_example() {
                 }
         });
         if !found {
-            unknown.push(format!("cargo run -p {package} {}", bin.map(|b| format!("--bin {b}")).unwrap_or_default()));
+            unknown.push(format!(
+                "cargo run -p {package} {}",
+                bin.map(|b| format!("--bin {b}")).unwrap_or_default()
+            ));
         }
     }
-    assert!(unknown.is_empty(), "README.md names examples that do not exist: {unknown:#?}");
+    assert!(
+        unknown.is_empty(),
+        "README.md names examples that do not exist: {unknown:#?}"
+    );
 }
 
 #[test]
@@ -67,7 +76,9 @@ fn every_package_has_a_default_run_binary() {
     let examples = examples();
     for e in &examples {
         assert!(
-            examples.iter().any(|d| d.package == e.package && d.default_run),
+            examples
+                .iter()
+                .any(|d| d.package == e.package && d.default_run),
             "{} has no `default-run` binary",
             e.package
         );
@@ -77,5 +88,11 @@ fn every_package_has_a_default_run_binary() {
 #[test]
 fn command_parser_reads_packages_and_binaries() {
     let cmds = run_commands("run `cargo run -p a` or `cargo run -p b --bin c -- 10`\n");
-    assert_eq!(cmds, [("a".to_string(), None), ("b".to_string(), Some("c".to_string()))]);
+    assert_eq!(
+        cmds,
+        [
+            ("a".to_string(), None),
+            ("b".to_string(), Some("c".to_string()))
+        ]
+    );
 }

@@ -11,7 +11,8 @@ fn every_example_matches_its_spec() {
     let summary = verify::run(&workspace_root(), &Options::default())
         .unwrap_or_else(|e| panic!("{}", e.message));
     assert_eq!(
-        summary.failed, 0,
+        summary.failed,
+        0,
         "{} (run `cargo xtask verify` to see the failures)",
         summary.line()
     );
