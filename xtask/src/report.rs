@@ -130,14 +130,18 @@ fn describe_check(c: &NumberCheck) -> String {
 pub fn table(rows: &[Row]) -> String {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(7);
     let mut out = format!(
-        "{:<width$}  result  {:>8}  headline check\n",
+        "{:<width$}  result  {:>8}  headline check (or why it failed)\n",
         "example", "wall"
     );
     writeln!(out, "{}", "-".repeat(width + 48)).unwrap();
     for r in rows {
-        let check = headline(&r.verdict)
-            .map(|c| format!("`{}`: {}", c.line, describe_check(c)))
-            .unwrap_or_default();
+        // A failed run shows why instead: its first failure.
+        let check = match r.verdict.failures.first() {
+            Some(f) => f.reason.clone(),
+            None => headline(&r.verdict)
+                .map(|c| format!("`{}`: {}", c.line, describe_check(c)))
+                .unwrap_or_default(),
+        };
         writeln!(
             out,
             "{:<width$}  {:<6}  {:>6.2} s  {check}",
@@ -222,7 +226,7 @@ mod tests {
             "Total time: 3.01 seconds\n",
             "",
         );
-        assert!(d.contains("3.01 is above the upper bound 2.1"), "{d}");
+        assert!(d.contains("3.01 is above the upper bound 2.10"), "{d}");
         assert!(
             d.contains("examples-gil-analog/expected/gil.txt:4: Total time: {2.00..2.10} seconds"),
             "{d}"

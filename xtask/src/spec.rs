@@ -75,8 +75,9 @@ enum Part {
 #[derive(Debug, Clone)]
 struct Bound {
     source: String,
-    lo: Option<Num>,
-    hi: Option<Num>,
+    /// Each bound with its text as written (`6.10`, not `6.1`).
+    lo: Option<(Num, String)>,
+    hi: Option<(Num, String)>,
     free_cores: bool,
 }
 
@@ -524,14 +525,16 @@ impl Bound {
                 );
             }
         };
-        let num = |s: &str| -> Result<Option<Num>, ParseError> {
+        let num = |s: &str| -> Result<Option<(Num, String)>, ParseError> {
             if s.is_empty() {
                 return Ok(None);
             }
-            Num::parse(s).map(Some).ok_or_else(|| ParseError {
-                line: n,
-                message: format!("`{s}` is not a number in `{{{inner}}}`"),
-            })
+            Num::parse(s)
+                .map(|v| Some((v, s.to_string())))
+                .ok_or_else(|| ParseError {
+                    line: n,
+                    message: format!("`{s}` is not a number in `{{{inner}}}`"),
+                })
         };
         let (lo, hi) = match range.split_once("..") {
             Some((lo, hi)) => (num(lo.trim())?, num(hi.trim_start_matches('=').trim())?),
@@ -543,11 +546,11 @@ impl Bound {
             }
             None => {
                 let exact = num(range)?;
-                (exact, exact)
+                (exact.clone(), exact)
             }
         };
-        if let (Some(lo), Some(hi)) = (lo, hi)
-            && lo.cmp(hi) == std::cmp::Ordering::Greater
+        if let (Some((lo, _)), Some((hi, _))) = (&lo, &hi)
+            && lo.cmp(*hi) == std::cmp::Ordering::Greater
         {
             return err(
                 n,
@@ -569,15 +572,15 @@ impl Bound {
     /// Why `value` is outside the bounds, or `None` if it is inside.
     fn violation(&self, value: &str) -> Option<String> {
         let v = Num::parse(value)?;
-        if let Some(lo) = self.lo
-            && v.cmp(lo) == std::cmp::Ordering::Less
+        if let Some((lo, lo_text)) = &self.lo
+            && v.cmp(*lo) == std::cmp::Ordering::Less
         {
-            return Some(format!("{value} is below the lower bound {lo}"));
+            return Some(format!("{value} is below the lower bound {lo_text}"));
         }
-        if let Some(hi) = self.hi
-            && v.cmp(hi) == std::cmp::Ordering::Greater
+        if let Some((hi, hi_text)) = &self.hi
+            && v.cmp(*hi) == std::cmp::Ordering::Greater
         {
-            return Some(format!("{value} is above the upper bound {hi}"));
+            return Some(format!("{value} is above the upper bound {hi_text}"));
         }
         None
     }
@@ -606,15 +609,6 @@ impl Num {
         match self {
             Num::Int(i) => i as f64,
             Num::Float(f) => f,
-        }
-    }
-}
-
-impl fmt::Display for Num {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Num::Int(i) => write!(f, "{i}"),
-            Num::Float(x) => write!(f, "{x}"),
         }
     }
 }

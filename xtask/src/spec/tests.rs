@@ -153,7 +153,7 @@ fn number_window_is_inclusive() {
     assert!(
         v.failures[0]
             .reason
-            .contains("3.01 is above the upper bound 2.1"),
+            .contains("3.01 is above the upper bound 2.10"),
         "{}",
         v.failures[0].reason
     );
