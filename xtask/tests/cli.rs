@@ -1,0 +1,75 @@
+//! Bad input to `cargo xtask` is one clear line and exit status 2, never a
+//! panic.
+
+use std::fs;
+use std::process::Command;
+
+fn xtask(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().expect("exits normally"), stderr)
+}
+
+#[test]
+fn unknown_example_names_itself_and_points_at_list() {
+    let (code, stderr) = xtask(&["verify", "no-such-example"]);
+    assert_eq!(code, 2);
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("`no-such-example`") && first.contains("cargo xtask list"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_flag_prints_usage() {
+    let (code, stderr) = xtask(&["verify", "--frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: verify: unknown flag `--frobnicate`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("usage: cargo xtask"), "{stderr}");
+    assert_eq!(xtask(&["launch"]).0, 2);
+}
+
+#[test]
+fn malformed_spec_is_reported_as_path_and_line() {
+    let root = std::env::temp_dir().join(format!("xtask-cli-{}", std::process::id()));
+    let pkg = root.join("examples-broken");
+    fs::create_dir_all(pkg.join("src/bin")).unwrap();
+    fs::create_dir_all(pkg.join("expected")).unwrap();
+    fs::write(
+        pkg.join("Cargo.toml"),
+        "[package]\nname = \"examples-broken\"\n",
+    )
+    .unwrap();
+    fs::write(pkg.join("src/bin/a.rs"), "fn main() {}\n").unwrap();
+    fs::write(
+        pkg.join("expected/a.txt"),
+        "section: 1\nabout: x\n--- stdout\n@any-order\nline\n",
+    )
+    .unwrap();
+    let err = xtask::catalog::load(&root).unwrap_err();
+    fs::remove_dir_all(&root).unwrap();
+    assert_eq!(
+        err,
+        "examples-broken/expected/a.txt:4: `@any-order` has no matching `@end`"
+    );
+}
+
+#[test]
+fn binary_without_spec_is_an_error() {
+    let root = std::env::temp_dir().join(format!("xtask-cli-nospec-{}", std::process::id()));
+    let pkg = root.join("examples-x");
+    fs::create_dir_all(pkg.join("src/bin")).unwrap();
+    fs::write(pkg.join("Cargo.toml"), "[package]\nname = \"examples-x\"\n").unwrap();
+    fs::write(pkg.join("src/bin/lonely.rs"), "fn main() {}\n").unwrap();
+    let err = xtask::catalog::load(&root).unwrap_err();
+    fs::remove_dir_all(&root).unwrap();
+    assert!(err.contains("binary `lonely` has no spec"), "{err}");
+}
