@@ -252,9 +252,15 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 /// Runs one binary of `bin_dir` and returns its stdout, or one line saying
 /// why it failed.
-fn run_bin(bin_dir: &Path, bin: &str, args: &[String], timeout: Duration) -> Result<String, String> {
+fn run_bin(
+    bin_dir: &Path,
+    bin: &str,
+    args: &[String],
+    timeout: Duration,
+) -> Result<String, String> {
     let shown = format!("{bin} {}", args.join(" "));
-    let timed = run::run_example(&bin_dir.join(bin), args, timeout).map_err(|e| format!("{shown}: {e}"))?;
+    let timed =
+        run::run_example(&bin_dir.join(bin), args, timeout).map_err(|e| format!("{shown}: {e}"))?;
     let r = timed.run;
     let why = match r.exit {
         Exit::Code(0) => {
@@ -265,7 +271,11 @@ fn run_bin(bin_dir: &Path, bin: &str, args: &[String], timeout: Duration) -> Res
         Exit::Signal(sig) => format!("killed by signal {sig}"),
         Exit::TimedOut => format!("timed out after {} s", timeout.as_secs()),
     };
-    let first_err = r.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first_err = r
+        .stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     Err(format!("{shown}: {why} {first_err}").trim_end().to_string())
 }
 
@@ -274,7 +284,10 @@ fn numbers(line: &str) -> Vec<f64> {
     let mut found = Vec::new();
     let mut current = String::new();
     for c in line.chars().chain([' ']) {
-        if c.is_ascii_digit() || (c == '.' && !current.is_empty()) || (c == '-' && current.is_empty()) {
+        if c.is_ascii_digit()
+            || (c == '.' && !current.is_empty())
+            || (c == '-' && current.is_empty())
+        {
             current.push(c);
         } else {
             if let Ok(v) = current.trim_end_matches('.').parse() {
@@ -365,10 +378,11 @@ impl Bench<'_> {
         extra: &[String],
         parse: impl Fn(&str, u64) -> Result<T, String>,
     ) -> Option<T> {
+        let (bin_dir, timeout) = (self.bin_dir, self.timeout);
         let attempt = |n: u64| -> Result<T, String> {
             let mut args = vec![n.to_string()];
             args.extend_from_slice(extra);
-            let out = run_bin(self.bin_dir, bin, &args, self.timeout)?;
+            let out = run_bin(bin_dir, bin, &args, timeout)?;
             parse(&out, n).map_err(|e| format!("{bin} {n}: {e}"))
         };
         match attempt(n) {
@@ -393,8 +407,12 @@ impl Bench<'_> {
     }
 
     fn thread_memory(&mut self, n: u64, stack_kib: Option<u64>) {
-        let kind = limits::Kind::Thread { stack_kib: stack_kib.unwrap_or(2048) };
-        let Some(n) = self.fit("thread-memory", n, kind) else { return };
+        let kind = limits::Kind::Thread {
+            stack_kib: stack_kib.unwrap_or(2048),
+        };
+        let Some(n) = self.fit("thread-memory", n, kind) else {
+            return;
+        };
         let extra: Vec<String> = stack_kib.iter().map(u64::to_string).collect();
         let row = self.scaled("thread-memory", n, &extra, |out, _| {
             Ok(ThreadMemory {
@@ -409,7 +427,9 @@ impl Bench<'_> {
     }
 
     fn task_memory(&mut self, n: u64) {
-        let Some(n) = self.fit("task-memory", n, limits::Kind::Task) else { return };
+        let Some(n) = self.fit("task-memory", n, limits::Kind::Task) else {
+            return;
+        };
         let row = self.scaled("task-memory", n, &[], |out, _| {
             Ok(TaskMemory {
                 n: value(out, "Tasks:")? as u64,
@@ -421,7 +441,9 @@ impl Bench<'_> {
     }
 
     fn process_memory(&mut self, n: u64) {
-        let Some(n) = self.fit("process-memory", n, limits::Kind::Process) else { return };
+        let Some(n) = self.fit("process-memory", n, limits::Kind::Process) else {
+            return;
+        };
         let row = self.scaled("process-memory", n, &[], |out, _| {
             Ok(ProcessMemory {
                 n: value(out, "Processes:")? as u64,
@@ -437,25 +459,51 @@ impl Bench<'_> {
     fn startup(&mut self, plan: &Plan) {
         // One thread or process at a time: no limit applies.
         let measured = |label: &'static str| {
-            move |out: &str, n: u64| Ok(Measured { n, value: value(out, label)? })
+            move |out: &str, n: u64| {
+                Ok(Measured {
+                    n,
+                    value: value(out, label)?,
+                })
+            }
         };
-        self.report.thread_startup_us =
-            self.scaled("thread-startup", plan.thread_startup, &[], measured("Spawn and join:"));
-        self.report.task_startup_us =
-            self.scaled("task-startup", plan.task_startup, &[], measured("Spawn and await:"));
+        self.report.thread_startup_us = self.scaled(
+            "thread-startup",
+            plan.thread_startup,
+            &[],
+            measured("Spawn and join:"),
+        );
+        self.report.task_startup_us = self.scaled(
+            "task-startup",
+            plan.task_startup,
+            &[],
+            measured("Spawn and await:"),
+        );
         let both = self.scaled("process-startup", plan.process_startup, &[], |out, n| {
             Ok((
-                Measured { n, value: value(out, "Fork and wait:")? },
-                Measured { n, value: value(out, "Spawn and wait:")? },
+                Measured {
+                    n,
+                    value: value(out, "Fork and wait:")?,
+                },
+                Measured {
+                    n,
+                    value: value(out, "Spawn and wait:")?,
+                },
             ))
         });
         (self.report.fork_us, self.report.spawn_us) = both.unzip();
     }
 
     fn switch(&mut self, plan: &Plan) {
-        let round_trip = |out: &str, n: u64| Ok(Measured { n, value: value(out, "Round trip:")? });
-        self.report.thread_round_trip_us = self.scaled("thread-switch", plan.thread_switch, &[], round_trip);
-        self.report.task_round_trip_us = self.scaled("task-switch", plan.task_switch, &[], round_trip);
+        let round_trip = |out: &str, n: u64| {
+            Ok(Measured {
+                n,
+                value: value(out, "Round trip:")?,
+            })
+        };
+        self.report.thread_round_trip_us =
+            self.scaled("thread-switch", plan.thread_switch, &[], round_trip);
+        self.report.task_round_trip_us =
+            self.scaled("task-switch", plan.task_switch, &[], round_trip);
     }
 
     fn sleepers(&mut self, plan: &Plan) {
@@ -484,18 +532,22 @@ impl Bench<'_> {
         };
         for line in out.lines().filter(|l| l.starts_with("Threads:")) {
             match numbers(line)[..] {
-                [threads, no_gil_s, no_gil_speedup, gil_s, gil_speedup] => self.report.scaling.push(Scaling {
-                    threads: threads as u64,
-                    no_gil_s,
-                    no_gil_speedup,
-                    gil_s,
-                    gil_speedup,
-                }),
+                [threads, no_gil_s, no_gil_speedup, gil_s, gil_speedup] => {
+                    self.report.scaling.push(Scaling {
+                        threads: threads as u64,
+                        no_gil_s,
+                        no_gil_speedup,
+                        gil_s,
+                        gil_speedup,
+                    })
+                }
                 _ => return self.fail(format!("cpu-scaling: cannot read `{line}`")),
             }
         }
         if self.report.scaling.len() as u64 != max_threads {
-            self.fail(format!("cpu-scaling: expected {max_threads} lines of `Threads:`"));
+            self.fail(format!(
+                "cpu-scaling: expected {max_threads} lines of `Threads:`"
+            ));
         }
     }
 }
@@ -507,7 +559,9 @@ mod tests {
     #[test]
     fn numbers_reads_every_number_of_a_line() {
         assert_eq!(
-            numbers("Threads: 2, no GIL: 0.110 seconds, speedup 1.93x; GIL analog: 0.2 seconds, speedup 0.98x"),
+            numbers(
+                "Threads: 2, no GIL: 0.110 seconds, speedup 1.93x; GIL analog: 0.2 seconds, speedup 0.98x"
+            ),
             vec![2.0, 0.110, 1.93, 0.2, 0.98]
         );
         assert_eq!(numbers("Ratio to 2 s: 1.05"), vec![2.0, 1.05]);
