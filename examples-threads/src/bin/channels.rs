@@ -1,8 +1,8 @@
 //! Guide tip 12 and §5: threads that talk through channels, Python's
 //! `queue.Queue` in Rust, in three short demos.
 //!
-//! 1. Back-pressure: a producer sends 10 items to a consumer that needs
-//!    0.1 s per item. Through `bounded(2)` the producer has to wait for the
+//! 1. Back-pressure: a producer sends 6 items to a consumer that needs
+//!    0.2 s per item. Through `bounded(2)` the producer has to wait for the
 //!    consumer; through `unbounded()` it never waits.
 //! 2. `select!` waits on two channels and a timeout at once, and shows what
 //!    to do when one of them is disconnected.
@@ -13,9 +13,9 @@
 //!
 //!     cargo run -p examples-threads --bin channels
 //!
-//! Look at the producer's time: about 0.70 s with `bounded(2)` (it is done
-//! when the consumer has taken all but the last 2 + 1 items: (10 − 3) × 0.1 s)
-//! and about 0.00 s unbounded, while the consumer needs 1.00 s either way.
+//! Look at the producer's time: about 0.60 s with `bounded(2)` (its last
+//! send fits once the consumer has started on item 4 of 6, after 3 × 0.2 s)
+//! and about 0.00 s unbounded, while the consumer needs 1.20 s either way.
 //! In the `select!` block, the timeout fires once, in the gap between the
 //! fast channel closing (0.3 s) and the slow message (1.0 s).
 //!
@@ -31,9 +31,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, never, select, unbounded};
 
-const ITEMS: u32 = 10;
+const ITEMS: u32 = 6;
 /// How long the consumer works on each item.
-const CONSUMER_PACE: Duration = Duration::from_millis(100);
+const CONSUMER_PACE: Duration = Duration::from_millis(200);
 
 /// Sends `ITEMS` numbers as fast as the channel accepts them; returns how
 /// long that took. Dropping `tx` at the end disconnects the channel.
@@ -208,7 +208,7 @@ fn crossbeam_many_consumers() {
 }
 
 fn main() {
-    println!("== back-pressure: 10 items, the consumer takes 0.1 s each ==");
+    println!("== back-pressure: {ITEMS} items, the consumer takes 0.2 s each ==");
     let (tx, rx) = bounded(2);
     back_pressure("bounded(2)", tx, rx);
     let (tx, rx) = unbounded();
