@@ -33,6 +33,12 @@ pub const CHECK_EVERY: u64 = 4096;
 /// the loop by a closed formula or vectorize it, and then there is nothing
 /// left to time. `u64` holds the sums of the guide's ranges; past an `end` of
 /// about 3.8 million the total overflows (a panic in the `dev` profile).
+///
+/// `inline(never)`: every caller runs this one compiled loop. Inlined, it was
+/// compiled anew into each caller, and the copies differed: in one build the
+/// copy on the spawned threads needed twice the CPU time per iteration of
+/// the sequential one, which hid the parallel speedup.
+#[inline(never)]
 pub fn sum_squares(start: u64, end: u64) -> u64 {
     let mut total = 0u64;
     for i in start..end {

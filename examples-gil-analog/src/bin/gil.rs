@@ -7,7 +7,8 @@
 //! that must hold a GIL analog (a global lock, handed over every 5 ms like
 //! CPython's) to run their loop. Last, two threads that sleep instead of
 //! compute, under the same lock: they overlap when the lock is released
-//! around the sleep, as CPython does around blocking calls.
+//! around the sleep, as CPython does around blocking calls. Each way is
+//! timed `ROUNDS` times, interleaved, and the fastest run of each is shown.
 //!
 //! You can test this out by running:
 //!
@@ -16,7 +17,8 @@
 //! Look for the exact sums (the guide prints a wrong second one), then the
 //! speedups: two real threads run about as many times faster as there are
 //! cores for them (2.0x on two idle cores), two threads under the GIL analog
-//! about 1.0x, however many cores there are. Then the sleepers: 0.50 s when
+//! about 1.0x, however many cores there are. Other programs busy on the
+//! same cores take the real threads' advantage away first. Then the sleepers: 0.50 s when
 //! the lock is released while they sleep, 1.00 s when it is held.
 //!
 //! What Rust changes: there is no GIL. Threads run Rust code in parallel on
@@ -33,10 +35,10 @@ use std::time::{Duration, Instant};
 
 /// How many times each range is computed in the timed runs. The ranges are
 /// repeated, not widened: past about 3.8 million the sums overflow `u64`.
-const REPS: u32 = 200;
+const REPS: u32 = 150;
 
 /// How many times each of the three ways is timed; the fastest run counts.
-const ROUNDS: u32 = 3;
+const ROUNDS: u32 = 5;
 
 /// How long each sleeping thread sleeps.
 const NAP: Duration = Duration::from_millis(500);
@@ -75,7 +77,7 @@ fn main() -> ExitCode {
     println!("Cores: {cores}, so two real threads can run up to {ideal}.0x as fast as one");
 
     // Each way runs ROUNDS times, interleaved, and the fastest round counts:
-    // a burst of load from other programs slows one round, not all three.
+    // a burst of load from other programs slows one round, not all of them.
     let mut best = [Duration::MAX; 3];
     let mut sums = Vec::new();
     let switches_before = GIL.switches();
