@@ -6,7 +6,7 @@
 //! times, is split between 1, 2, ... up to MAX_THREADS threads (default: the
 //! number of cores). Each split runs twice: on real threads, and on threads
 //! that must hold the GIL analog of the `gil` binary to compute. Each time
-//! is the best of three rounds; each speedup is against one thread of the
+//! is the best of five rounds; each speedup is against one thread of the
 //! same kind, measured in the same run. (Not against each other: the two
 //! loops are compiled separately, and with `black_box` in them their speed
 //! on one thread can differ by itself.)
@@ -38,7 +38,7 @@ use examples_gil_analog::{
 const RANGE: (u64, u64) = (1, 2_000_000);
 const DEFAULT_REPS: u32 = 100;
 /// How many times each split is timed; the fastest run counts.
-const ROUNDS: u32 = 3;
+const ROUNDS: u32 = 5;
 
 static GIL: Gil = Gil::new(SWITCH_INTERVAL);
 
@@ -70,20 +70,27 @@ fn run() -> Result<(), String> {
         "Work: the sum of squares from {start} to {end}, {reps} times, split between the threads"
     );
 
-    // The one-thread times, no GIL and GIL analog: the bases of the speedups.
-    let mut one_thread: Option<[Duration; 2]> = None;
-    for threads in 1..=max_threads {
-        let ranges = split_range(start, end, threads);
-        let mut best = [Duration::MAX; 2];
-        for _ in 0..ROUNDS {
-            let (sums, took) = timed(|| run_threads(&ranges, reps));
+    // Every thread count and both ways run once per round, interleaved, and
+    // the fastest round counts: a burst of load from other programs slows
+    // one round of everything, not all rounds of one thread count.
+    let splits: Vec<Vec<(u64, u64)>> = (1..=max_threads)
+        .map(|k| split_range(start, end, k))
+        .collect();
+    let mut best = vec![[Duration::MAX; 2]; splits.len()];
+    for _ in 0..ROUNDS {
+        for (ranges, best) in splits.iter().zip(&mut best) {
+            let (sums, took) = timed(|| run_threads(ranges, reps));
             check(&sums, expected)?;
             best[0] = best[0].min(took);
-            let (sums, took) = timed(|| run_gil(&GIL, &ranges, reps));
+            let (sums, took) = timed(|| run_gil(&GIL, ranges, reps));
             check(&sums, expected)?;
             best[1] = best[1].min(took);
         }
-        let base = *one_thread.get_or_insert(best);
+    }
+
+    // Each way's speedups are against its own one-thread time.
+    let base = best[0];
+    for (threads, best) in (1..).zip(&best) {
         let speedup = |way: usize| base[way].as_secs_f64() / best[way].as_secs_f64();
         println!(
             "Threads: {threads}, no GIL: {:.3} seconds, speedup {:.2}x; GIL analog: {:.3} seconds, speedup {:.2}x",

@@ -258,7 +258,7 @@ pub fn page(r: &Report, chart_file: &str) -> String {
          (std channels) or two tasks on one thread (tokio channels).\n\
          - `thread-sleepers N`, `task-sleepers N`: N units each sleeping 2 s, all at once.\n\
          - `cpu-scaling MAX_THREADS REPS` (examples-gil-analog): the §4 work split between \
-         1 to MAX_THREADS threads, with and without the GIL analog, best of three.\n\n\
+         1 to MAX_THREADS threads, with and without the GIL analog, best of five.\n\n\
          `cargo xtask bench` first reads the machine's limits (`kernel.threads-max`, \
          `kernel.pid_max`, `ulimit -u`, cgroup `pids.max` and memory limits, \
          `MemAvailable`, `vm.max_map_count`, strict overcommit) and scales a size down, \
