@@ -16,8 +16,8 @@
 //! Look at the producer's time: about 0.60 s with `bounded(2)` (its last
 //! send fits once the consumer has started on item 4 of 6, after 3 × 0.2 s)
 //! and about 0.00 s unbounded, while the consumer needs 1.20 s either way.
-//! In the `select!` block, the timeout fires once, in the gap between the
-//! fast channel closing (0.3 s) and the slow message (1.0 s).
+//! In the `select!` block, the timeout fires once (at 0.9 s), in the gap
+//! between the fast channel closing (0.3 s) and the slow message (1.2 s).
 //!
 //! What Rust changes: a channel's ends are values. The channel is
 //! disconnected when the last `Sender` is dropped, which is what ends a
@@ -95,7 +95,7 @@ fn select_with_timeout() {
         // `fast_tx` is dropped here: the channel is disconnected.
     });
     let sleeper = thread::spawn(move || {
-        thread::sleep(Duration::from_secs(1));
+        thread::sleep(Duration::from_millis(1200));
         let _ = slow_tx.send("done");
     });
 
@@ -121,9 +121,12 @@ fn select_with_timeout() {
                     open -= 1;
                 }
             },
-            // Runs when neither channel has anything for 0.4 s.
-            default(Duration::from_millis(400)) => {
-                println!("timeout: nothing for 0.40 seconds, at {:.2} seconds", at());
+            // Runs when neither channel has anything for 0.6 s. The slow
+            // message (1.2 s) falls midway between the first deadline after
+            // the fast channel closes (0.3 + 0.6 s) and the second (1.5 s),
+            // so late wake-ups of up to 0.3 s still give one timeout.
+            default(Duration::from_millis(600)) => {
+                println!("timeout: nothing for 0.60 seconds, at {:.2} seconds", at());
             }
         }
     }
