@@ -1,12 +1,12 @@
 //! The guide's §11 chat server, for real: TCP clients on one thread, each
-//! line broadcast to everyone else.
+//! line broadcast to everyone.
 //!
 //! §11 pretends: its "clients" are sleeps. This is the server those sleeps
 //! stand for. One `current_thread` runtime accepts connections and runs two
 //! small tasks per client: one reads the client's lines and publishes them
 //! on a `tokio::sync::broadcast` channel, the other forwards everything
-//! published by the others back to the client. Joins and leaves are
-//! announced. It listens on 127.0.0.1 only: nothing outside this machine
+//! published to the client. Joins and leaves are announced, and senders get
+//! their own lines back too, in the one order everyone saw. It listens on 127.0.0.1 only: nothing outside this machine
 //! can reach it.
 //!
 //! You can test this out by running, in one terminal:
@@ -58,7 +58,7 @@ const MAX_LINE: usize = 8 * 1024;
 const MAX_NAME: usize = 32;
 /// How many messages the broadcast channel keeps for clients that are
 /// behind. A client further behind than this skips the oldest and is told.
-const HISTORY: usize = 256;
+const HISTORY: usize = 1024;
 /// After refusing a line, how long and how much to keep reading (and
 /// discarding) so that the refusal reaches the client; see `refuse`.
 const DRAIN_TIME: Duration = Duration::from_secs(2);
@@ -66,21 +66,12 @@ const DRAIN_BYTES: u64 = 16 * 1024 * 1024;
 /// How long a leaving client's forwarder may take to flush its last lines.
 const FLUSH_TIME: Duration = Duration::from_secs(5);
 
-/// One published line. `text` ends with a newline; `Arc<str>` makes the
-/// copy each receiver gets cost a reference count, not the text.
-#[derive(Clone)]
-struct Message {
-    from: u64,
-    text: Arc<str>,
-}
+/// One published line, ending with a newline. Every subscriber gets a
+/// clone; for an `Arc<str>` that is a reference count, not a copy.
+type Message = Arc<str>;
 
-impl Message {
-    fn new(from: u64, text: String) -> Self {
-        Message {
-            from,
-            text: format!("{text}\n").into(),
-        }
-    }
+fn message(text: String) -> Message {
+    format!("{text}\n").into()
 }
 
 /// What one bounded read produced.
@@ -100,14 +91,14 @@ enum Line {
 /// Accepts clients forever; each one gets its own task.
 async fn serve(listener: TcpListener) {
     // The server keeps the sending side alive, so the channel never closes;
-    // each client subscribes its own receiver.
+    // each client subscribes a receiver of its own.
     let (hub, _) = broadcast::channel::<Message>(HISTORY);
-    let mut next_id = 0;
+    let mut clients = 0;
     loop {
         match listener.accept().await {
             Ok((stream, _peer)) => {
-                next_id += 1;
-                tokio::spawn(handle_client(stream, next_id, hub.clone()));
+                clients += 1;
+                tokio::spawn(handle_client(stream, clients, hub.clone()));
             }
             // For example "too many open files": log it, give clients time
             // to leave, and keep serving those already connected.
@@ -120,22 +111,19 @@ async fn serve(listener: TcpListener) {
 }
 
 /// One client, from its first byte to its last.
-async fn handle_client(stream: TcpStream, id: u64, hub: broadcast::Sender<Message>) {
-    // Owned halves, so the reader stays here and the writer can move into
-    // its own task.
+async fn handle_client(stream: TcpStream, number: u64, hub: broadcast::Sender<Message>) {
+    // Owned halves: the read half stays with this task, the write half
+    // moves into the forwarder task.
     let (read_half, mut write_half) = stream.into_split();
     let mut reader = BufReader::new(read_half);
     let mut buf = Vec::new();
 
-    if write_half
-        .write_all(b"* welcome! what is your name?\n")
-        .await
-        .is_err()
-    {
+    let ask = write_half.write_all(b"* welcome! what is your name?\n");
+    if ask.await.is_err() {
         return;
     }
     let name = match read_line_bounded(&mut reader, &mut buf).await {
-        Ok(Line::Text(text)) => pick_name(&text, id),
+        Ok(Line::Text(text)) => pick_name(&text, number),
         Ok(Line::TooLong) => return refuse(reader, write_half).await,
         Ok(Line::Closed { .. }) | Err(_) => return,
     };
@@ -143,29 +131,30 @@ async fn handle_client(stream: TcpStream, id: u64, hub: broadcast::Sender<Messag
     // Log before announcing, so the log line comes before anything a client
     // sees because of it.
     println!("server: {name} joined");
-    // Subscribe first: every message published from now on reaches us.
+    // Subscribe, then announce: from here on this client receives every
+    // message, its own lines included (they show it the order everyone
+    // saw, and make "you missed N" exact).
     let inbox = hub.subscribe();
-    let _ = hub.send(Message::new(id, format!("* {name} joined")));
-    let hello = format!("* hello {name}; your lines go to everyone else here\n");
-    if write_half.write_all(hello.as_bytes()).await.is_err() {
-        let _ = hub.send(Message::new(id, format!("* {name} left")));
-        return;
-    }
     let (quit, quit_rx) = oneshot::channel();
-    let mut forwarder = tokio::spawn(forward(write_half, inbox, id, quit_rx));
+    let mut forwarder = tokio::spawn(forward(write_half, inbox, quit_rx));
+    // `send` fails only when nobody is subscribed: nothing to do then.
+    let _ = hub.send(message(format!("* {name} joined")));
 
     let (why, farewell) = loop {
         match read_line_bounded(&mut reader, &mut buf).await {
-            // `send` fails only when nobody is subscribed; nothing to do.
             Ok(Line::Text(text)) => {
-                let _ = hub.send(Message::new(id, format!("{name}: {text}")));
+                let _ = hub.send(message(format!("{name}: {text}")));
+                // Let the forwarders deliver this line before we publish the
+                // next. Otherwise a client that sent many lines at once has
+                // them all published in one turn (its input is already
+                // buffered, so no read waits), racing every other client
+                // past HISTORY, and they all get "you missed" notices.
+                tokio::task::yield_now().await;
             }
             Ok(Line::Closed { unfinished: 0 }) => break ("left".to_string(), None),
             Ok(Line::Closed { unfinished }) => {
-                break (
-                    format!("vanished mid-line ({unfinished} bytes dropped)"),
-                    None,
-                );
+                let why = format!("vanished mid-line ({unfinished} bytes dropped)");
+                break (why, None);
             }
             Ok(Line::TooLong) => {
                 let notice = format!("* your line is longer than {MAX_LINE} bytes; goodbye\n");
@@ -175,9 +164,9 @@ async fn handle_client(stream: TcpStream, id: u64, hub: broadcast::Sender<Messag
         }
     };
     println!("server: {name} {why}");
-    let _ = hub.send(Message::new(id, format!("* {name} left")));
     let refused = farewell.is_some();
     let _ = quit.send(farewell);
+    let _ = hub.send(message(format!("* {name} left")));
     if refused {
         drain(reader).await;
     }
@@ -218,27 +207,29 @@ async fn read_line_bounded(
     }
 }
 
-fn pick_name(text: &str, id: u64) -> String {
+fn pick_name(text: &str, number: u64) -> String {
     let name: String = text.trim().chars().take(MAX_NAME).collect();
     if name.is_empty() {
-        format!("guest{id}")
+        format!("guest{number}")
     } else {
         name
     }
 }
 
-/// The write side of one client: forwards everyone else's messages until
-/// told to quit (with a last line to send, or none).
+/// The write side of one client: forwards every message until told to
+/// quit (with a last line to send, or none).
 async fn forward(
     write_half: OwnedWriteHalf,
     mut inbox: broadcast::Receiver<Message>,
-    me: u64,
     mut quit: oneshot::Receiver<Option<String>>,
 ) {
     // Buffered: when many messages are waiting, they leave in one write.
     let mut out = BufWriter::new(write_half);
     loop {
-        let text: Arc<str> = tokio::select! {
+        let text: Message = tokio::select! {
+            // `biased`: check `quit` first, so a leaving client's last line
+            // is the farewell, not whatever else happens to be waiting.
+            biased;
             farewell = &mut quit => {
                 if let Ok(Some(text)) = farewell {
                     let _ = out.write_all(text.as_bytes()).await;
@@ -248,12 +239,11 @@ async fn forward(
                 return;
             }
             received = inbox.recv() => match received {
-                Ok(message) if message.from == me => continue,
-                Ok(message) => message.text,
+                Ok(text) => text,
                 // This client fell more than HISTORY messages behind: the
                 // channel dropped the oldest for it; say how many.
                 Err(broadcast::error::RecvError::Lagged(n)) => {
-                    format!("* you missed {n} messages (reading too slowly)\n").into()
+                    message(format!("* you missed {n} messages (reading too slowly)"))
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
@@ -261,6 +251,8 @@ async fn forward(
         if out.write_all(text.as_bytes()).await.is_err() {
             return; // the client is gone; its reader will notice too
         }
+        // Write to the socket once nothing else is waiting (and only then):
+        // a burst of messages leaves in one system call.
         if inbox.is_empty() && out.flush().await.is_err() {
             return;
         }
@@ -326,7 +318,7 @@ struct Bot {
 }
 
 impl Bot {
-    /// Connects, reads the welcome, sends the name, reads the hello.
+    /// Connects, reads the welcome, sends its name, reads its own join.
     async fn join(addr: SocketAddr, name: &'static str) -> io::Result<Bot> {
         let (read_half, out) = TcpStream::connect(addr).await?.into_split();
         // The server's lines are bounded, so plain `lines()` is fine here.
@@ -371,8 +363,10 @@ async fn demo() -> io::Result<()> {
     let mut bob = Bot::join(addr, "bob").await?;
     alice.expect().await?; // * bob joined
     alice.say("hi bob").await?;
+    alice.expect().await?; // her own line comes back too
     bob.expect().await?;
     bob.say("hello alice").await?;
+    bob.expect().await?;
     alice.expect().await?;
 
     // carol sends 1 MiB without a newline: refused after 8 KiB.
@@ -397,11 +391,13 @@ async fn demo() -> io::Result<()> {
 
     // The server is unharmed: bob still hears alice, and erin gets in.
     alice.say("still here?").await?;
+    alice.expect().await?;
     bob.expect().await?;
     let mut erin = Bot::join(addr, "erin").await?;
     alice.expect().await?;
     bob.expect().await?;
     erin.say("made it").await?;
+    erin.expect().await?;
     alice.expect().await?;
     bob.expect().await?;
     println!("demo: done (the server never stopped serving)");
