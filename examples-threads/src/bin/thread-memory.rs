@@ -33,7 +33,9 @@
 //! memory is plentiful. Every thread costs four memory mappings (its stack
 //! and guard page, and the alternate signal stack Rust installs to report a
 //! stack overflow, with its own guard), and `vm.max_map_count` allows 65,530
-//! by default.
+//! by default. Right at that edge std itself can panic inside the new
+//! thread ("failed to set up alternative stack guard page"), before the
+//! closure runs: the one panic message here that is not this program's.
 
 use std::env;
 use std::fs;
