@@ -27,8 +27,8 @@
 //! `taskset -c 0 cargo run -p examples-gil-analog`: on one core, real
 //! threads lose their advantage and every speedup is 1.0x.
 
-use examples_gil_analog::{GUIDE_RANGES, Gil, SWITCH_INTERVAL, run_gil, run_sequential};
-use examples_gil_analog::{run_threads, timed};
+use examples_gil_analog::{GUIDE_RANGES, Gil, SWITCH_INTERVAL, Usage, run_gil};
+use examples_gil_analog::{run_sequential, run_threads, timed, timed_usage};
 use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -78,26 +78,41 @@ fn main() -> ExitCode {
 
     // Each way runs ROUNDS times, interleaved, and the fastest round counts:
     // a burst of load from other programs slows one round, not all of them.
-    let mut best = [Duration::MAX; 3];
+    let mut best: [Option<Usage>; 3] = [None; 3];
     let mut sums = Vec::new();
     let switches_before = GIL.switches();
     for _ in 0..ROUNDS {
         let runs = [
-            timed(|| run_sequential(&GUIDE_RANGES, REPS)),
-            timed(|| run_threads(&GUIDE_RANGES, REPS)),
-            timed(|| run_gil(&GIL, &GUIDE_RANGES, REPS)),
+            timed_usage(|| run_sequential(&GUIDE_RANGES, REPS)),
+            timed_usage(|| run_threads(&GUIDE_RANGES, REPS)),
+            timed_usage(|| run_gil(&GIL, &GUIDE_RANGES, REPS)),
         ];
-        for (way, (way_sums, took)) in runs.into_iter().enumerate() {
-            best[way] = best[way].min(took);
+        for (way, run) in runs.into_iter().enumerate() {
+            let (way_sums, usage) = match run {
+                Ok(run) => run,
+                Err(e) => {
+                    eprintln!("error: cannot read the process CPU-time clock: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if best[way].is_none_or(|b| usage.wall < b.wall) {
+                best[way] = Some(usage);
+            }
             sums.push(way_sums);
         }
     }
     // Each GIL run starts with two first acquisitions; the rest are turns.
     let turns = GIL.switches() - switches_before - 2 * u64::from(ROUNDS);
-    let [t_seq, t_par, t_gil] = best;
-    println!("Sequential, one thread: {:.2} seconds", t_seq.as_secs_f64());
-    print_run("Two threads, no GIL", t_par, t_seq);
-    print_run("Two threads, GIL analog", t_gil, t_seq);
+    let [Some(seq), Some(par), Some(gil)] = best else {
+        unreachable!("ROUNDS > 0, so every way has a fastest run");
+    };
+    println!(
+        "Sequential, one thread: {:.2} seconds, {:.2} cores busy",
+        seq.wall.as_secs_f64(),
+        seq.cores_busy()
+    );
+    print_run("Two threads, no GIL", par, seq);
+    print_run("Two threads, GIL analog", gil, seq);
     println!("GIL analog handovers: {turns} in {ROUNDS} runs, about one per 5 ms switch interval");
 
     // Every timed run must reproduce the guide's sums;
@@ -125,13 +140,14 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_run(label: &str, took: Duration, sequential: Duration) {
+fn print_run(label: &str, run: Usage, sequential: Usage) {
     // A ratio of two times measured in the same run: it holds on a slower
     // or busier machine where the absolute times don't.
-    let speedup = sequential.as_secs_f64() / took.as_secs_f64();
+    let speedup = sequential.wall.as_secs_f64() / run.wall.as_secs_f64();
     println!(
-        "{label}: {:.2} seconds, speedup {speedup:.2}x",
-        took.as_secs_f64()
+        "{label}: {:.2} seconds, speedup {speedup:.2}x, {:.2} cores busy",
+        run.wall.as_secs_f64(),
+        run.cores_busy()
     );
 }
 
