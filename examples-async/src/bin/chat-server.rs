@@ -6,8 +6,8 @@
 //! small tasks per client: one reads the client's lines and publishes them
 //! on a `tokio::sync::broadcast` channel, the other forwards everything
 //! published to the client. Joins and leaves are announced, and senders get
-//! their own lines back too, in the one order everyone saw. It listens on 127.0.0.1 only: nothing outside this machine
-//! can reach it.
+//! their own lines back too, in the one order everyone saw. It listens on
+//! 127.0.0.1 only: nothing outside this machine can reach it.
 //!
 //! You can test this out by running, in one terminal:
 //!
@@ -17,8 +17,8 @@
 //!
 //!     cargo run -p examples-async --bin chat-server -- client
 //!
-//! (or `nc 127.0.0.1 6142`). Type a name, then lines; every other client
-//! sees them. Ctrl-D leaves, Ctrl-C stops the server. A port can follow
+//! (or `nc 127.0.0.1 6142`). Type a name, then lines; every client, you
+//! too, sees them. Ctrl-D leaves, Ctrl-C stops the server. A port can follow
 //! either command (`-- 7000`, `-- client 7000`); port 0 picks a free one.
 //! Without a second terminal, run the scripted demo, which starts the server
 //! and five clients in this one process and stops by itself:
@@ -31,10 +31,10 @@
 //! a line is or however slowly a client reads (`tests/chat.rs` has the load
 //! run with 200 clients; see the crate README).
 //!
-//! What Rust changes: nothing in the language makes a server bounded, but
-//! the types point at every place that buffers. `lines()` or `read_line`
-//! alone keep reading until a newline, however far away it is; here every
-//! read goes through `take(MAX_LINE + 1)`. The broadcast channel has a fixed
+//! What Rust changes: nothing in the language makes a server bounded; each
+//! buffer is a choice. `lines()` or `read_line` alone keep reading until a
+//! newline, however far away it is; here every read goes through
+//! `take(MAX_LINE + 1)`. The broadcast channel has a fixed
 //! capacity: a client that reads too slowly does not slow the others down,
 //! it skips messages and `recv` tells it how many (`RecvError::Lagged`).
 //! And the compiler checks that each task owns what it uses: the stream is
@@ -60,7 +60,7 @@ const MAX_NAME: usize = 32;
 /// behind. A client further behind than this skips the oldest and is told.
 const HISTORY: usize = 1024;
 /// After refusing a line, how long and how much to keep reading (and
-/// discarding) so that the refusal reaches the client; see `refuse`.
+/// discarding) so that the refusal reaches the client; see `drain`.
 const DRAIN_TIME: Duration = Duration::from_secs(2);
 const DRAIN_BYTES: u64 = 16 * 1024 * 1024;
 /// How long a leaving client's forwarder may take to flush its last lines.
@@ -269,11 +269,12 @@ async fn refuse(reader: BufReader<OwnedReadHalf>, mut write_half: OwnedWriteHalf
 }
 
 /// Reads and discards what the client is still sending, for a while.
-/// Closing a socket with unread input makes the kernel answer with a reset,
-/// and a reset can destroy our last line before the client has read it. So
+/// Closing a socket with unread input makes the kernel answer with a reset:
+/// a client still sending then fails ("broken pipe") before it reads our
+/// last line, and some TCP stacks discard received data on a reset. So
 /// after refusing a line we close our direction first and keep reading
 /// (through a fixed 8 KiB buffer inside `copy`) until the client closes,
-/// DRAIN_BYTES have passed, or DRAIN_TIME is up.
+/// DRAIN_BYTES have passed, or DRAIN_TIME is up: a "lingering close".
 async fn drain(reader: BufReader<OwnedReadHalf>) {
     let (mut rest, mut nowhere) = (reader.take(DRAIN_BYTES), tokio::io::sink());
     let discard = tokio::io::copy(&mut rest, &mut nowhere);
