@@ -42,5 +42,8 @@ fn main() {
     for thread in threads {
         thread.join().unwrap();
     }
-    println!("Total time: {:.2} seconds", start_time.elapsed().as_secs_f64());
+    println!(
+        "Total time: {:.2} seconds",
+        start_time.elapsed().as_secs_f64()
+    );
 }
