@@ -1,27 +1,28 @@
 //! Guide §4, the GIL: CPU-bound threads, with and without a global lock.
 //!
 //! First the guide's program: `sum_squares` over two ranges on two threads,
-//! then the time taken. Rust finishes it in a few milliseconds, too quick to
-//! time, so the program then repeats each range `REPS` times and runs that
-//! work three ways: on one thread; on two real threads; and on two threads
-//! that must hold a GIL analog (a global lock, handed over every 5 ms like
-//! CPython's) to run their loop. Last, two threads that sleep instead of
-//! compute, under the same lock: they overlap when the lock is released
-//! around the sleep, as CPython does around blocking calls. Each way is
-//! timed `ROUNDS` times, interleaved, and the fastest run of each is shown.
+//! then the time taken. Next, the half of the lesson that favours threads:
+//! two threads that sleep (a stand-in for I/O) under a GIL analog, a global
+//! lock handed over every 5 ms like CPython's. They overlap when the lock is
+//! released around the sleep, as CPython does around blocking calls. Last,
+//! the CPU-bound half. Rust finishes the guide's work in a few milliseconds,
+//! too quick to time, so each range is repeated `REPS` times and the work
+//! runs three ways: on one thread; on two real threads; and on two threads
+//! that must hold the GIL analog to run their loop. Each way is timed
+//! `ROUNDS` times, interleaved, and the fastest run of each is shown.
 //!
 //! You can test this out by running:
 //!
 //!     cargo run -p examples-gil-analog
 //!
 //! Look for the exact sums (the guide prints a wrong second one), then the
-//! speedups: two real threads run about as many times faster as there are
-//! cores for them (2.0x on two idle cores), two threads under the GIL analog
-//! about 1.0x, however many cores there are. `cores busy` (CPU time over
-//! wall time) says why: about 2 for real threads, never more than 1 under a
-//! GIL. Other programs busy on the same cores take the real threads'
-//! advantage away first (see the crate README). Then the sleepers: 0.50 s when
-//! the lock is released while they sleep, 1.00 s when it is held.
+//! sleepers: 0.50 s when the lock is released while they sleep, 1.00 s when
+//! it is held. Then the speedups: two real threads run about as many times
+//! faster as there are cores for them (2.0x on two idle cores), two threads
+//! under the GIL analog about 1.0x, however many cores there are. `cores
+//! busy` (CPU time over wall time) says why: about 2 for real threads, never
+//! more than 1 under a GIL. Other programs busy on the same cores take the
+//! real threads' advantage away first (see the crate README).
 //!
 //! What Rust changes: there is no GIL. Threads run Rust code in parallel on
 //! every core, so threads are the answer for CPU-bound work too; the price
@@ -69,10 +70,26 @@ fn main() -> ExitCode {
     let guide_time = start_time.elapsed();
     println!("Time taken: {:.2} seconds", guide_time.as_secs_f64());
     println!(
-        "That was {:.1} ms; to time it, each range is now computed {REPS} times.",
+        "That was {:.1} ms, too short to time; see below.",
         guide_time.as_secs_f64() * 1000.0
     );
 
+    // The sleepers go before the CPU-bound runs: after seconds of work on
+    // two cores, a busy machine's scheduler makes this process wait its
+    // turn, which would delay the sleepers' wake-ups, not their sleeps.
+    println!(
+        "Two threads sleeping {:.2} s each under the GIL analog:",
+        NAP.as_secs_f64()
+    );
+    let released = sleepers(true);
+    println!(
+        "Lock released while asleep: {:.2} seconds",
+        released.as_secs_f64()
+    );
+    let held = sleepers(false);
+    println!("Lock held while asleep: {:.2} seconds", held.as_secs_f64());
+
+    println!("CPU-bound: each range computed {REPS} times, each way timed {ROUNDS} times");
     let cores = num_cpus::get();
     // Two threads can use at most two cores.
     let ideal = cores.min(GUIDE_RANGES.len());
@@ -115,7 +132,7 @@ fn main() -> ExitCode {
     );
     print_run("Two threads, no GIL", par, seq);
     print_run("Two threads, GIL analog", gil, seq);
-    println!("GIL analog handovers: {turns} in {ROUNDS} runs, about one per 5 ms switch interval");
+    println!("GIL analog handovers: {turns}, about one per 5 ms switch interval");
 
     // Every timed run must reproduce the guide's sums;
     // a mismatch would be a bug in this program, not a timing effect.
@@ -127,18 +144,6 @@ fn main() -> ExitCode {
         eprintln!("error: the timed runs computed different sums");
         return ExitCode::FAILURE;
     }
-
-    println!(
-        "Two threads sleeping {:.2} s each under the GIL analog:",
-        NAP.as_secs_f64()
-    );
-    let released = sleepers(true);
-    println!(
-        "Lock released while asleep: {:.2} seconds",
-        released.as_secs_f64()
-    );
-    let held = sleepers(false);
-    println!("Lock held while asleep: {:.2} seconds", held.as_secs_f64());
     ExitCode::SUCCESS
 }
 
