@@ -271,10 +271,13 @@ fn run_bin(
         Exit::Signal(sig) => format!("killed by signal {sig}"),
         Exit::TimedOut => format!("timed out after {} s", timeout.as_secs()),
     };
+    // The binary's own `error:` line says most; else its first line.
+    let mut lines = r.stderr.lines().filter(|l| !l.trim().is_empty());
     let first_err = r
         .stderr
         .lines()
-        .find(|l| !l.trim().is_empty())
+        .find(|l| l.starts_with("error:"))
+        .or_else(|| lines.next())
         .unwrap_or("");
     Err(format!("{shown}: {why} {first_err}").trim_end().to_string())
 }
