@@ -1,7 +1,7 @@
 //! Guide §7, the fix: both tasks take `lock1` first, then `lock2`.
 //!
 //! The same program as `deadlock`, with one change in `task2`: it asks for
-//! `lock1` before `lock2`, like `task1`. Whoever gets `lock1` first also gets
+//! `lock1` before `lock2`, like `task1` (and the barrier moves, see below). Whoever gets `lock1` first also gets
 //! `lock2`, finishes and releases both; then the other task does the same.
 //!
 //! You can test this out by running:
@@ -25,11 +25,11 @@
 //! convention the code must keep (one way to enforce it is to put both values
 //! behind a single `Mutex`, so there is only one lock to take).
 //!
-//! What to try: put the barrier of `deadlock` back between the two locks
-//! (`START.wait()` after taking `lock1`). The program then deadlocks again, on
-//! the barrier: the first task waits there holding `lock1`, the second waits
-//! for `lock1` and never reaches the barrier. A barrier is one more resource a
-//! thread can wait for, and the lock watchdog cannot see it.
+//! What to try: move `START.wait()` between the two locks in both tasks, as
+//! in `deadlock`. The program then hangs again, on the barrier: the first
+//! task waits there holding `lock1`, the second waits for `lock1` and never
+//! reaches the barrier. A barrier is one more resource a thread can wait
+//! for, and the lock watchdog cannot see it.
 
 use std::sync::Barrier;
 use std::thread;
