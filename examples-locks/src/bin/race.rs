@@ -19,7 +19,10 @@
 //! is not a bug you can write: a plain shared counter does not compile (see
 //! `compile-fail/` in this crate). What still compiles is a logical race,
 //! shown by `race-unlocked`; the cheaper fix for a counter is `race-atomic`.
-//! Try moving `let mut temp = *counter;` above the `lock()` line.
+//! Try locking twice per increment: `let mut temp =
+//! *SHARED_COUNTER.lock().unwrap();`, then `temp += 1;`, then
+//! `*SHARED_COUNTER.lock().unwrap() = temp;`. Every access is locked, yet
+//! updates are lost: the lock must cover the whole read-modify-write.
 
 use std::sync::Mutex;
 use std::thread;
