@@ -131,7 +131,7 @@ fn run_round(root: &Path, bin_dir: &Path, examples: &[Example], cores: Option<Co
     })
 }
 
-fn run_one<'a>(bin_dir: &Path, e: &'a Example, cores_free: bool) -> (&'a Example, Row, Run) {
+fn run_one<'a>(bin_dir: &Path, e: &'a Example, mut cores_free: bool) -> (&'a Example, Row, Run) {
     let program = bin_dir.join(&e.bin);
     let mut attempts = 0;
     loop {
@@ -150,7 +150,11 @@ fn run_one<'a>(bin_dir: &Path, e: &'a Example, cores_free: bool) -> (&'a Example
         };
         let verdict: Verdict = e.spec.check(&run, cores_free);
         let retry = verdict.failed_only_on_free_cores() && attempts < ATTEMPTS;
-        if !retry {
+        if retry {
+            // Other work may have started since the first measurement: if the
+            // cores are busy now, the next run's free-cores checks are skipped.
+            cores_free = cores::measure().free();
+        } else {
             let row = Row {
                 name: e.bin.clone(),
                 outcome: Outcome::of(&verdict),
