@@ -23,11 +23,12 @@
 //! objects. Try adding a `[u8; 1024]` that lives across the sleep and watch
 //! both numbers grow by a KiB.
 
-use std::env;
 use std::fs;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+use examples_async::{count_arg, exit_code};
 
 const DEFAULT_TASKS: usize = 10_000;
 /// Longer than the program runs: the tasks are still asleep when it ends.
@@ -55,17 +56,7 @@ fn resident_kib() -> Result<u64, String> {
 }
 
 async fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_TASKS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of tasks must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of tasks")?.unwrap_or(DEFAULT_TASKS);
 
     let before = resident_kib()?;
     for _ in 0..n {
@@ -92,11 +83,5 @@ async fn run() -> Result<(), String> {
 // One thread runs every task, like asyncio's event loop.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }

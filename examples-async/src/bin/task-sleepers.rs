@@ -21,10 +21,10 @@
 //! cost little more per timer than ten. Try `std::thread::sleep` in the task
 //! instead: one thread, so N times 2 seconds.
 
-use std::env;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use examples_async::{count_arg, exit_code};
 use tokio::task::JoinHandle;
 
 const DEFAULT_TASKS: usize = 1000;
@@ -36,17 +36,7 @@ async fn sleep_like_a_download() {
 }
 
 async fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_TASKS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of tasks must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of tasks")?.unwrap_or(DEFAULT_TASKS);
 
     let start = Instant::now();
     let handles: Vec<JoinHandle<()>> = (0..n)
@@ -66,11 +56,5 @@ async fn run() -> Result<(), String> {
 // One thread runs every task, like asyncio's event loop.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }

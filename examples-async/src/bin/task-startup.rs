@@ -20,25 +20,16 @@
 //! multi-threaded runtime (feature `rt-multi-thread`) and see the cost of
 //! handing a task to another thread.
 
-use std::env;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use examples_async::{count_arg, exit_code};
+
 const DEFAULT_TASKS: u64 = 100_000;
 
 async fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_TASKS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of tasks must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of tasks")?.unwrap_or(DEFAULT_TASKS);
 
     let start = Instant::now();
     let mut total = 0;
@@ -63,11 +54,5 @@ async fn run() -> Result<(), String> {
 // One thread runs every task, like asyncio's event loop.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }

@@ -20,26 +20,16 @@
 //! `std::sync::mpsc` receiver here would block the only thread, and with it
 //! the echo task: a deadlock. Try it.
 
-use std::env;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use examples_async::{count_arg, exit_code};
 use tokio::sync::mpsc;
 
 const DEFAULT_ROUND_TRIPS: u64 = 100_000;
 
 async fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_ROUND_TRIPS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of round trips must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of round trips")?.unwrap_or(DEFAULT_ROUND_TRIPS);
 
     let (ping_tx, mut ping_rx) = mpsc::channel::<u64>(1);
     let (pong_tx, mut pong_rx) = mpsc::channel::<u64>(1);
@@ -79,11 +69,5 @@ async fn run() -> Result<(), String> {
 // One thread runs both tasks, like asyncio's event loop.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }

@@ -26,12 +26,12 @@
 //! with no processes and no copying of data between them. Try a MAX_THREADS
 //! above the core count: more threads than cores only add switching.
 
-use std::env;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use examples_gil_analog::{
-    Gil, SWITCH_INTERVAL, run_gil, run_threads, split_range, sum_squares, timed,
+    Gil, SWITCH_INTERVAL, count_arg, exit_code, run_gil, run_threads, split_range, sum_squares,
+    timed,
 };
 
 /// The work: `start..end` like Python's `range`, so 1 to 1,999,999.
@@ -42,26 +42,10 @@ const ROUNDS: u32 = 5;
 
 static GIL: Gil = Gil::new(SWITCH_INTERVAL);
 
-fn parse<T: std::str::FromStr + PartialOrd + Default>(
-    arg: Option<String>,
-    name: &str,
-) -> Result<Option<T>, String> {
-    match arg {
-        None => Ok(None),
-        Some(text) => match text.parse::<T>() {
-            Ok(v) if v > T::default() => Ok(Some(v)),
-            _ => Err(format!(
-                "{name} must be a positive whole number, got {text:?}"
-            )),
-        },
-    }
-}
-
 fn run() -> Result<(), String> {
-    let mut args = env::args().skip(1);
     let cores = num_cpus::get();
-    let max_threads: u64 = parse(args.next(), "MAX_THREADS")?.unwrap_or(cores as u64);
-    let reps: u32 = parse(args.next(), "REPS")?.unwrap_or(DEFAULT_REPS);
+    let max_threads: u64 = count_arg(1, "MAX_THREADS")?.unwrap_or(cores as u64);
+    let reps: u32 = count_arg(2, "REPS")?.unwrap_or(DEFAULT_REPS);
 
     let (start, end) = RANGE;
     let expected = sum_squares(start, end);
@@ -116,11 +100,5 @@ fn check(sums: &[u64], expected: u64) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }

@@ -31,12 +31,11 @@
 //! child is waited for, so none is left behind as an orphan or a zombie.
 //! Try writing to a big `Vec` in the children before they wait.
 
-use std::env;
 use std::fs;
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 
-use examples_process::{Child, fork_child, write_all};
+use examples_process::{Child, count_arg, exit_code, fork_child, write_all};
 use nix::errno::Errno;
 use nix::unistd;
 
@@ -67,17 +66,7 @@ fn wait_for_eof(fd: impl AsFd) {
 }
 
 fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_CHILDREN,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of children must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of children")?.unwrap_or(DEFAULT_CHILDREN);
 
     // `ready`: each child writes one byte once it is parked.
     // `release`: the children read it until end of file, which comes when
@@ -162,11 +151,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }

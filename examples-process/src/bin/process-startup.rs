@@ -23,6 +23,7 @@ use std::env;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use examples_process::{count_arg, exit_code};
 use nix::errno::Errno;
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
@@ -70,17 +71,7 @@ fn spawn_and_wait(program: &std::path::Path) -> Result<(), String> {
 }
 
 fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_PROCESSES,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of processes must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of processes")?.unwrap_or(DEFAULT_PROCESSES);
     let program =
         env::current_exe().map_err(|e| format!("cannot find this program's file: {e}"))?;
 
@@ -114,11 +105,5 @@ fn main() -> ExitCode {
     if env::args().nth(1).as_deref() == Some(CHILD_ARG) {
         return ExitCode::SUCCESS;
     }
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }

@@ -37,11 +37,12 @@
 //! thread ("failed to set up alternative stack guard page"), before the
 //! closure runs: the one panic message here that is not this program's.
 
-use std::env;
 use std::fs;
 use std::process::ExitCode;
 use std::sync::{Arc, Barrier};
 use std::thread;
+
+use examples_threads::{count_arg, exit_code};
 
 const DEFAULT_THREADS: usize = 1000;
 
@@ -71,22 +72,9 @@ fn usage() -> Result<Usage, String> {
     })
 }
 
-fn parse_arg(arg: Option<String>, name: &str) -> Result<Option<usize>, String> {
-    match arg {
-        None => Ok(None),
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => Ok(Some(n)),
-            _ => Err(format!(
-                "{name} must be a positive whole number, got {text:?}"
-            )),
-        },
-    }
-}
-
 fn run() -> Result<(), String> {
-    let mut args = env::args().skip(1);
-    let n = parse_arg(args.next(), "the number of threads")?.unwrap_or(DEFAULT_THREADS);
-    let stack_kib = parse_arg(args.next(), "the stack size in KiB")?;
+    let n = count_arg(1, "the number of threads")?.unwrap_or(DEFAULT_THREADS);
+    let stack_kib: Option<usize> = count_arg(2, "the stack size in KiB")?;
 
     let before = usage()?;
     // N threads plus `main` meet at the barrier twice: once when all have
@@ -140,11 +128,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }

@@ -19,10 +19,11 @@
 //! threads (`ulimit -u`, `/proc/sys/kernel/threads-max`, memory mappings).
 //! Try 40000 threads and read the error.
 
-use std::env;
 use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use examples_threads::{count_arg, exit_code};
 
 const DEFAULT_THREADS: usize = 100;
 const SLEEP: Duration = Duration::from_secs(2);
@@ -33,17 +34,7 @@ fn sleep_like_a_download() {
 }
 
 fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_THREADS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of threads must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of threads")?.unwrap_or(DEFAULT_THREADS);
 
     let start = Instant::now();
     let mut handles = Vec::with_capacity(n);
@@ -66,11 +57,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }

@@ -20,26 +20,17 @@
 //! Try `thread::Builder::new().stack_size(64 * 1024)`: the time barely
 //! moves, because a stack is reserved, not filled.
 
-use std::env;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::thread;
 use std::time::Instant;
 
+use examples_threads::{count_arg, exit_code};
+
 const DEFAULT_THREADS: u32 = 1000;
 
 fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_THREADS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of threads must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of threads")?.unwrap_or(DEFAULT_THREADS);
 
     let start = Instant::now();
     let mut total = 0u64;
@@ -64,11 +55,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }

@@ -20,26 +20,17 @@
 //! value; dropping the sender ends the receiver's loop (see the pitfall in
 //! the thread pool example). Try `sync_channel(0)`, a rendezvous channel.
 
-use std::env;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Instant;
 
+use examples_threads::{count_arg, exit_code};
+
 const DEFAULT_ROUND_TRIPS: u64 = 10_000;
 
 fn run() -> Result<(), String> {
-    let n = match env::args().nth(1) {
-        None => DEFAULT_ROUND_TRIPS,
-        Some(text) => match text.parse() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return Err(format!(
-                    "the number of round trips must be a positive whole number, got {text:?}"
-                ));
-            }
-        },
-    };
+    let n = count_arg(1, "the number of round trips")?.unwrap_or(DEFAULT_ROUND_TRIPS);
 
     let (ping_tx, ping_rx) = mpsc::channel::<u64>();
     let (pong_tx, pong_rx) = mpsc::channel::<u64>();
@@ -80,11 +71,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run())
 }
