@@ -6,6 +6,15 @@
 //! [`Ended`] (what `exitcode` tells you in Python, with the signal named) and
 //! a `Drop` that never leaves a child behind when the parent bails out early.
 
+// fork, waitpid, pipes and shared mappings exist only on Unix. Every binary of
+// this crate uses this library, so a build elsewhere stops here, with a reason
+// instead of a page of unresolved `nix` imports.
+#[cfg(not(unix))]
+compile_error!(
+    "examples-process uses fork, waitpid, pipes and shared memory (through nix), \
+     which exist only on Unix; every other example crate builds everywhere"
+);
+
 use std::fmt;
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};

@@ -13,3 +13,8 @@ pub mod report;
 pub mod run;
 pub mod spec;
 pub mod verify;
+
+// Examples run in process groups that a timeout kills as a whole (`killpg`),
+// and the benchmark reads `/proc`: the xtask is for Unix, Linux first.
+#[cfg(not(unix))]
+compile_error!("the xtask runs examples in Unix process groups; it builds only on Unix");
