@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
+use nix::sys::wait::waitpid;
 use nix::unistd::Pid;
 
 use crate::spec::{Exit, Run};
@@ -22,6 +23,8 @@ const POLL: Duration = Duration::from_millis(5);
 pub struct Timed {
     pub run: Run,
     pub wall: Duration,
+    /// The process group the example ran in (its pid).
+    pub group: i32,
 }
 
 /// Runs `program` with `args` in a new process group, capturing stdout and
@@ -29,6 +32,7 @@ pub struct Timed {
 /// the example forked die with it. An example that exits while processes of
 /// its group live on is reported (`left_processes`) and they are killed too.
 pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Result<Timed> {
+    become_subreaper();
     let start = Instant::now();
     let mut child = Command::new(program)
         .args(args)
@@ -64,6 +68,9 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
     if left_processes {
         kill_group(group);
     }
+    if exit == Exit::TimedOut || left_processes {
+        reap_group(group);
+    }
     // The pipes close once every process that held them is gone.
     let run = Run {
         exit,
@@ -71,7 +78,11 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
         stderr: stderr.join().expect("reader thread does not panic"),
         left_processes,
     };
-    Ok(Timed { run, wall })
+    Ok(Timed {
+        run,
+        wall,
+        group: group.as_raw(),
+    })
 }
 
 fn reader(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
@@ -97,6 +108,33 @@ fn wait_until(
             return Ok(None);
         }
         thread::sleep(POLL);
+    }
+}
+
+/// Makes this process the "subreaper" of everything it starts (Linux): when
+/// an example dies before its own children, they are re-parented to us
+/// instead of to PID 1, so [`reap_group`] can collect them. Without it they
+/// would stay zombies wherever PID 1 does not reap (as in many containers).
+fn become_subreaper() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        #[cfg(target_os = "linux")]
+        if let Err(e) = nix::sys::prctl::set_child_subreaper(true) {
+            eprintln!("warning: cannot become a child subreaper ({e}); orphans of a killed example may stay zombies");
+        }
+    });
+}
+
+/// Waits for every process left in `group` after it was killed, so none of
+/// them stays a zombie. Only processes that are our children (the example's
+/// orphans, thanks to [`become_subreaper`]) can be waited for.
+fn reap_group(group: Pid) {
+    loop {
+        match waitpid(Pid::from_raw(-group.as_raw()), None) {
+            Ok(_) | Err(Errno::EINTR) => continue,
+            // ECHILD: none of our children is left in the group.
+            Err(_) => return,
+        }
     }
 }
 
@@ -173,6 +211,8 @@ mod tests {
         );
         assert_eq!(t.run.exit, Exit::TimedOut);
         assert!(!t.run.stdout.contains("never"));
+        // Nothing of the group is left, not even a zombie.
+        assert_eq!(killpg(Pid::from_raw(t.group), None), Err(Errno::ESRCH));
         // The readers returned, so no process held the pipes any more.
         assert!(start.elapsed() < Duration::from_secs(10));
     }
@@ -183,6 +223,7 @@ mod tests {
         let t = sh("sleep 30 & echo started", Duration::from_secs(10));
         assert_eq!(t.run.exit, Exit::Code(0));
         assert!(t.run.left_processes);
+        assert_eq!(killpg(Pid::from_raw(t.group), None), Err(Errno::ESRCH));
         assert!(start.elapsed() < Duration::from_secs(10));
     }
 
