@@ -19,9 +19,10 @@ mod render;
 mod svg;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use crate::catalog::target_dir;
 use crate::run;
 use crate::spec::Exit;
 
@@ -235,12 +236,6 @@ fn build(root: &Path) -> Result<(), String> {
         cmd.args(["--bin", bin]);
     }
     run::echo_and_run(&mut cmd)
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

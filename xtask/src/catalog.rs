@@ -48,6 +48,13 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where cargo puts build output: `CARGO_TARGET_DIR`, else `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// Every example, grouped by package in guide order (a package's place is
 /// its lowest section), the `default-run` binary first within a package.
 /// Errors are one line each, `path:line: what is wrong` for a bad spec.

@@ -7,7 +7,7 @@
 //! CPU, and the total time is about the longest lane, not the sum.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
 
@@ -55,7 +55,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Summary, Error> {
         })?
     };
     build(root, &selected).map_err(|message| Error { message, status: 1 })?;
-    let bin_dir = target_dir(root).join("release");
+    let bin_dir = catalog::target_dir(root).join("release");
 
     let cores = selected
         .iter()
@@ -87,12 +87,6 @@ fn build(root: &Path, examples: &[Example]) -> Result<(), String> {
         cmd.args(["-p", p]);
     }
     run::echo_and_run(&mut cmd)
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Runs every example once (with free-cores retries) and prints each result
