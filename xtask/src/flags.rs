@@ -57,8 +57,23 @@ pub enum Command {
     Help(&'static str),
 }
 
-/// Parses the arguments after `cargo xtask`. The error is one line.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+/// A command line that does not parse: one line, and the help to show.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Error {
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// Parses the arguments after `cargo xtask`.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, Error> {
+    let mut help = USAGE;
+    parse_inner(args, &mut help).map_err(|message| Error { message, help })
+}
+
+fn parse_inner(
+    args: impl IntoIterator<Item = OsString>,
+    help_text: &mut &'static str,
+) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     let command = match parser.next().map_err(|e| e.to_string())? {
@@ -71,6 +86,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     };
     let help = |text| -> Result<Command, String> { Ok(Command::Help(text)) };
     let context = |e: lexopt::Error| format!("{command}: {e}");
+    *help_text = match command.as_str() {
+        "list" => LIST_HELP,
+        "verify" => VERIFY_HELP,
+        "bench" => BENCH_HELP,
+        _ => USAGE,
+    };
     match command.as_str() {
         "help" => help(USAGE),
         "list" => match parser.next().map_err(context)? {
@@ -123,7 +144,7 @@ mod tests {
     use std::os::unix::ffi::OsStringExt;
 
     fn p(args: &[&str]) -> Result<Command, String> {
-        parse(args.iter().map(OsString::from))
+        parse(args.iter().map(OsString::from)).map_err(|e| e.message)
     }
 
     #[test]
@@ -165,7 +186,13 @@ mod tests {
         assert!(p(&["bench", "--slow"]).is_err());
         let not_utf8 = OsString::from_vec(vec![0xff]);
         let e = parse([OsString::from("verify"), not_utf8.clone()]).unwrap_err();
-        assert!(e.contains("not UTF-8"), "{e}");
-        assert!(parse([not_utf8]).unwrap_err().contains("unknown command"));
+        assert!(e.message.contains("not UTF-8"), "{e:?}");
+        assert_eq!(e.help, VERIFY_HELP);
+        assert!(
+            parse([not_utf8])
+                .unwrap_err()
+                .message
+                .contains("unknown command")
+        );
     }
 }

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let command = match flags::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}\n\n{}", flags::USAGE);
+            eprintln!("error: {}\n\n{}", e.message, e.help);
             return ExitCode::from(2);
         }
     };
