@@ -63,7 +63,7 @@ fn deadlock_reports_what_the_tasks_recorded_and_exits_3() {
     assert_eq!(out.status.code(), Some(DEADLOCK_EXIT_STATUS), "{stderr}");
     assert_eq!(
         stderr,
-        "Deadlock: still blocked after 2 s: Task 1 holds lock1 and waits for lock2; \
+        "Deadlock: still blocked after 2s: Task 1 holds lock1 and waits for lock2; \
          Task 2 holds lock2 and waits for lock1\n"
     );
     assert_eq!(stdout.lines().count(), 4, "{stdout}");

@@ -83,11 +83,8 @@ fn report_deadlock() -> ! {
             stuck.push(format!("{task} holds {holds} and waits for {waits_for}"));
         }
     }
-    let secs = DEADLINE.as_secs();
-    eprintln!(
-        "Deadlock: still blocked after {secs} s: {}",
-        stuck.join("; ")
-    );
+    let stuck = stuck.join("; ");
+    eprintln!("Deadlock: still blocked after {DEADLINE:?}: {stuck}");
     process::exit(3);
 }
 
