@@ -319,6 +319,26 @@ mod tests {
     }
 
     #[test]
+    fn executables_come_from_cargos_messages() {
+        let json = concat!(
+            r#"{"reason":"compiler-artifact","manifest_path":"/w/examples-sync/Cargo.toml","#,
+            r#""target":{"kind":["bin"],"name":"sync"},"executable":"/t/release/sync"}"#,
+            "\n",
+            r#"{"reason":"compiler-artifact","manifest_path":"/w/examples-async/Cargo.toml","#,
+            r#""target":{"kind":["lib"],"name":"examples_async"},"executable":null}"#,
+            "\n",
+            "not json\n",
+            r#"{"reason":"build-finished","success":true}"#,
+        );
+        let bins = executables(json);
+        assert_eq!(bins.len(), 1);
+        assert_eq!(
+            bins[&("examples-sync".to_string(), "sync".to_string())],
+            PathBuf::from("/t/release/sync")
+        );
+    }
+
+    #[test]
     fn manifest_values_are_read() {
         let m = "[package]\nname = \"examples-threads\"\ndefault-run = \"thread\"\n";
         assert_eq!(manifest_value(m, "default-run").as_deref(), Some("thread"));
