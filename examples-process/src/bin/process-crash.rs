@@ -64,7 +64,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("process-crash: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

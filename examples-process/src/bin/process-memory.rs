@@ -94,7 +94,7 @@ fn run() -> Result<(), String> {
         match child {
             Ok(child) => children.push(child),
             // Returning drops `children`, which kills and reaps every child.
-            Err(e) => return Err(format!("could not fork child {} of {n}: {e}", i + 1)),
+            Err(e) => return Err(format!("child {} of {n}: {e}", i + 1)),
         }
     }
     drop(ready_tx);

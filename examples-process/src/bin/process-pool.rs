@@ -79,7 +79,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("process-pool: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
