@@ -37,6 +37,7 @@ use std::process::ExitCode;
 
 use examples_process::{Child, count_arg, exit_code, fork_child, write_all};
 use nix::errno::Errno;
+use nix::sys::resource::{self, Resource};
 use nix::unistd;
 
 const DEFAULT_CHILDREN: usize = 100;
@@ -65,8 +66,29 @@ fn wait_for_eof(fd: impl AsFd) {
     }
 }
 
+/// The most processes this user may have: the soft `RLIMIT_NPROC` and the
+/// kernel's highest process id, whichever is lower.
+fn process_limit() -> Result<usize, String> {
+    let (soft, _hard) =
+        resource::getrlimit(Resource::RLIMIT_NPROC).map_err(|e| format!("getrlimit: {e}"))?;
+    let pid_max = fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    Ok(usize::try_from(soft.min(pid_max)).unwrap_or(usize::MAX))
+}
+
 fn run() -> Result<(), String> {
     let n = count_arg(1, "the number of children")?.unwrap_or(DEFAULT_CHILDREN);
+    // Refused before anything is allocated or forked: more children than the
+    // machine lets this user have could never all exist at once.
+    let limit = process_limit()?;
+    if n > limit {
+        return Err(format!(
+            "{n} children cannot exist at once here: at most {limit} processes \
+             (RLIMIT_NPROC and /proc/sys/kernel/pid_max)"
+        ));
+    }
 
     // `ready`: each child writes one byte once it is parked.
     // `release`: the children read it until end of file, which comes when
@@ -76,7 +98,10 @@ fn run() -> Result<(), String> {
     let release_tx_fd = release_tx.as_raw_fd();
     let kernel_stack_before = proc_kib("/proc/meminfo", "KernelStack")?;
 
-    let mut children: Vec<Child> = Vec::with_capacity(n);
+    let mut children: Vec<Child> = Vec::new();
+    children
+        .try_reserve_exact(n)
+        .map_err(|e| format!("room for {n} children: {e}"))?;
     for i in 0..n {
         // SAFETY: this program never starts a thread, so the child starts
         // with no lock held by a thread that `fork` did not copy.

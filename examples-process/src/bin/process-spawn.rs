@@ -46,7 +46,8 @@ fn calculate_squares() -> u64 {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `args_os`: `std::env::args` would panic on an argument that is not UTF-8.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     if args == CHILD_ROLE {
         // The child: do the work, print the result on stdout, exit 0.
         println!("Total: {}", calculate_squares());
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("process-spawn: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -66,10 +67,12 @@ fn run() -> Result<(), Box<dyn Error>> {
     // `current_exe` is this binary's path; running it again with the child
     // role is Python's spawn in two lines. Its stdout becomes a pipe to us;
     // its stderr stays ours, so a child's error message still reaches you.
-    let process = Command::new(std::env::current_exe()?)
+    let program = std::env::current_exe().map_err(|e| format!("current_exe failed: {e}"))?;
+    let process = Command::new(program)
         .args(CHILD_ROLE)
         .stdout(Stdio::piped())
-        .spawn()?;
+        .spawn()
+        .map_err(|e| format!("spawn failed: {e}"))?;
     println!("Main program running");
     // `wait_with_output` reads the pipe to its end and then waits for the
     // child (the guide's `join`), which also reaps it.

@@ -23,7 +23,7 @@ use std::env;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use examples_process::{count_arg, exit_code};
+use examples_process::{arg_os, count_arg, exit_code};
 use nix::errno::Errno;
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
@@ -36,7 +36,7 @@ const CHILD_ARG: &str = "--exit-at-once";
 fn fork_and_wait() -> Result<(), String> {
     // SAFETY: this program never starts a thread, so the child starts with
     // no lock held by a thread `fork` did not copy; it calls only `_exit`.
-    match unsafe { fork() }.map_err(|e| format!("fork: {e}"))? {
+    match unsafe { fork() }.map_err(|e| format!("fork failed: {}", std::io::Error::from(e)))? {
         ForkResult::Child => {
             // SAFETY: `_exit` ends the process at once; always sound.
             unsafe { nix::libc::_exit(0) }
@@ -51,7 +51,7 @@ fn fork_and_wait() -> Result<(), String> {
                 // Stopped, continued and the rest are not reported without
                 // the flags that ask for them: keep waiting, as on EINTR.
                 Ok(_) | Err(Errno::EINTR) => {}
-                Err(e) => return Err(format!("waitpid: {e}")),
+                Err(e) => return Err(format!("waitpid failed: {}", std::io::Error::from(e))),
             }
         },
     }
@@ -102,7 +102,7 @@ fn run() -> Result<(), String> {
 
 fn main() -> ExitCode {
     // As its own spawned child this program does nothing at all.
-    if env::args().nth(1).as_deref() == Some(CHILD_ARG) {
+    if arg_os(1).is_some_and(|arg| arg == CHILD_ARG) {
         return ExitCode::SUCCESS;
     }
     exit_code(run())
