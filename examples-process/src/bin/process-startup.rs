@@ -1,23 +1,14 @@
 //! Guide §8/§9 and the summary table ("slower startup"): how long it takes
-//! to start a process, the two ways the guide's `Process` can.
-//!
-//! - fork: the child is a copy of this process and ends at once with
-//!   `_exit(0)`; the parent waits for it (`waitpid`).
-//! - spawn: `std::process::Command` starts this same program again from its
-//!   file (fork + exec), which exits at once; the parent waits for it.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process --bin process-startup -- 1000
-//!
-//! The argument is how many processes each way (default 200). Look at the
-//! microseconds per process: fork is a copy of the page tables, spawn adds
-//! loading a program, its libraries and its `main` from scratch, several
-//! times slower. Compare `thread-startup` and `task-startup`.
-//!
+//! to start a process, fork + `waitpid` against spawn (fork + exec, this
+//! same program again) + wait.
+//! Run: `cargo run -p examples-process --bin process-startup -- 1000`
+//! Look at the microseconds per process (default 200 each way): spawn adds
+//! loading a program from scratch, several times slower. Compare
+//! `thread-startup` and `task-startup`.
 //! What Rust changes: `Command` is std's spawn and is safe; `fork` is
-//! `unsafe` and is only sound while this process has a single thread.
-//! Try spawning `/bin/true` instead of this program.
+//! `unsafe` and sound only while this process has a single thread.
+//! Try: spawning `/bin/true` instead of this program.
+//! Copy: uses this crate's library (`examples_process::{arg_os, count_arg, exit_code}`), so it does not copy alone.
 
 use std::env;
 use std::process::{Command, ExitCode};

@@ -67,7 +67,7 @@ fn join(process: Pid) {
         match waitpid(process, None) {
             Ok(WaitStatus::Exited(_, 0)) => return,
             Ok(WaitStatus::Exited(_, code)) => fail(format!("child exited with {code}")),
-            Ok(WaitStatus::Signaled(_, sig, _)) => fail(format!("child killed by {sig}")),
+            Ok(WaitStatus::Signaled(_, sig, _)) => fail(format!("child killed by {sig:?}")),
             // Rust: Stopped, Continued, ptrace and StillAlive come only with
             // flags not passed here; EINTR means "call again".
             Ok(_) | Err(Errno::EINTR) => {}
