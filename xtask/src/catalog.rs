@@ -31,6 +31,15 @@ impl Example {
         }
     }
 
+    /// Its source file, `<package>/src/bin/<bin>.rs`.
+    pub fn source_path(&self) -> PathBuf {
+        self.spec_path
+            .parent()
+            .and_then(Path::parent)
+            .map(|pkg| pkg.join("src/bin").join(format!("{}.rs", self.bin)))
+            .unwrap_or_default()
+    }
+
     /// The spec path relative to the workspace root, for messages.
     pub fn spec_display(&self, root: &Path) -> String {
         self.spec_path

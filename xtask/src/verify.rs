@@ -54,14 +54,22 @@ pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
     let bad_input = |message| Error { message, status: 2 };
     let selected = catalog::select_sound(root, &options.names).map_err(bad_input)?;
     let bins = build(root, &selected).map_err(|message| Error { message, status: 1 })?;
+    Ok(check_all(root, &bins, &selected, options.repeat))
+}
 
-    let rounds = options.repeat.max(1);
+/// The executable of each example, by package and binary name.
+pub type Executables = HashMap<(String, String), PathBuf>;
+
+/// Runs `selected` (built as `bins`) for `repeat` rounds, prints progress,
+/// the table and the summary, and returns the report.
+pub fn check_all(root: &Path, bins: &Executables, selected: &[Example], repeat: u32) -> Report {
+    let rounds = repeat.max(1);
     let mut rows = Vec::new();
     for round in 1..=rounds {
         if rounds > 1 {
             println!("--- round {round} of {rounds}");
         }
-        rows.extend(run_round(root, &bins, &selected));
+        rows.extend(run_round(root, bins, selected));
     }
     println!();
     let mut worst = worst_per_example(&rows);
@@ -74,17 +82,17 @@ pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
         println!("{line}");
     }
     println!("{}", summary.line());
-    Ok(Report {
+    Report {
         rows,
         summary,
         examples: selected.len(),
-    })
+    }
 }
 
 /// Builds the selected packages and returns the executable cargo reports
 /// for each binary (`--message-format=json`): the path of this build, in
 /// whatever target directory cargo's configuration chose.
-fn build(root: &Path, examples: &[Example]) -> Result<HashMap<(String, String), PathBuf>, String> {
+fn build(root: &Path, examples: &[Example]) -> Result<Executables, String> {
     let packages: BTreeSet<&str> = examples.iter().map(|e| e.package.as_str()).collect();
     let mut cmd = run::cargo();
     cmd.current_dir(root).args([
@@ -112,11 +120,7 @@ fn build(root: &Path, examples: &[Example]) -> Result<HashMap<(String, String), 
 
 /// Runs every example once (with free-cores retries) and prints each result
 /// as it arrives.
-fn run_round(
-    root: &Path,
-    bins: &HashMap<(String, String), PathBuf>,
-    examples: &[Example],
-) -> Vec<Row> {
+fn run_round(root: &Path, bins: &Executables, examples: &[Example]) -> Vec<Row> {
     let (mut alone, beside): (Vec<&Example>, Vec<&Example>) =
         examples.iter().partition(|e| e.spec.mode == Mode::Alone);
     // Stable: the lane keeps catalog order within each half.
