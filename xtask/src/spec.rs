@@ -4,8 +4,15 @@
 //! `key: value` lines, then `--- stdout` / `--- stderr` sections whose lines
 //! are patterns. A pattern is literal text with `[..]` (any text) and
 //! `{lo..hi}` (a number within bounds); `...` skips lines, `@any-order` ...
-//! `@end` matches a block in any order, `@optional` may match nothing and
-//! `@not` forbids a line anywhere in the stream.
+//! `@end` matches a block in any order, `@interleaved` `@lane` ... `@end`
+//! matches lanes each in its own order, interleaved freely (`@next`: right
+//! after its lane's previous line), `@optional` may match nothing and `@not`
+//! forbids a line anywhere in the stream.
+//!
+//! Parsing validates everything (ranges, directives, numbers that could
+//! never be compared or matched) and never panics; matching is polynomial
+//! in the output (memoized states, a bipartite matching for `@any-order`),
+//! except an `@interleaved` block, whose states are bounded at parse time.
 
 use std::collections::HashSet;
 use std::fmt;
