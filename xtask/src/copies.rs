@@ -168,7 +168,7 @@ pub fn run(root: &Path, names: &[String]) -> Result<Report, Error> {
         copies.len(),
         dir.display()
     );
-    Ok(verify::check_all(root, &bins, &copies, 1))
+    Ok(verify::check_all(root, &bins, &copies, 1, ""))
 }
 
 #[cfg(test)]

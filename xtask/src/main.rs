@@ -35,7 +35,12 @@ fn main() -> ExitCode {
             Err(e) => fail(&e, 2),
         },
         Command::Verify { names, repeat } => {
-            match verify::run(&root, &verify::Options { names, repeat }) {
+            let options = verify::Options {
+                names,
+                repeat,
+                ..Default::default()
+            };
+            match verify::run(&root, &options) {
                 Ok(report) if report.summary.failed == 0 => ExitCode::SUCCESS,
                 Ok(_) => ExitCode::FAILURE,
                 Err(e) => fail(&e.message, e.status),

@@ -30,8 +30,27 @@ pub struct Spec {
     /// `wall: {lo..hi}`: bounds in seconds on the wall time the verifier
     /// measured for the run, so a program cannot just print a good time.
     wall: Option<Bound>,
+    /// `os: linux` or `os: unix`: where the example can run at all.
+    pub os: Option<Os>,
     pub stdout: Stream,
     pub stderr: Stream,
+}
+
+/// The systems an example needs (`os:`), for the ones that read `/proc`
+/// or fork.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Unix,
+}
+
+impl Os {
+    fn name(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Unix => "unix",
+        }
+    }
 }
 
 /// Whether an example may run beside others.
@@ -162,6 +181,7 @@ impl Spec {
         let mut timeout = None;
         let mut mode = None;
         let mut wall = None;
+        let mut os = None;
         let mut streams: [Option<Stream>; 2] = [None, None];
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).peekable();
 
@@ -188,6 +208,14 @@ impl Spec {
                 "status" => status.replace(parse_status(value, n)?).is_none(),
                 "timeout" => timeout.replace(parse_duration(value, n)?).is_none(),
                 "wall" => wall.replace((n, parse_wall(value, n)?)).is_none(),
+                "os" => {
+                    let o = match value {
+                        "linux" => Os::Linux,
+                        "unix" => Os::Unix,
+                        _ => return err(n, format!("`os:` is `linux` or `unix`, found `{value}`")),
+                    };
+                    os.replace(o).is_none()
+                }
                 "mode" => {
                     let m = match value {
                         "alone" => Mode::Alone,
@@ -205,7 +233,7 @@ impl Spec {
                     return err(
                         n,
                         format!(
-                            "unknown key `{other}` (known: section, about, args, status, timeout, mode, wall)"
+                            "unknown key `{other}` (known: section, about, args, status, timeout, mode, wall, os)"
                         ),
                     );
                 }
@@ -293,6 +321,7 @@ impl Spec {
             timeout,
             mode,
             wall,
+            os,
             stdout: stdout.unwrap_or_default(),
             stderr: stderr.unwrap_or_default(),
         })
@@ -309,6 +338,32 @@ impl Spec {
     /// The `wall:` bounds as written, e.g. `2.00..2.60`.
     pub fn wall_bounds(&self) -> Option<&str> {
         self.wall.as_ref().map(|b| b.source.as_str())
+    }
+
+    /// Can the example run on `os` (a `std::env::consts::OS` value)? The
+    /// reason it cannot, otherwise.
+    pub fn runs_on(&self, os: &str) -> Result<(), String> {
+        let unix = [
+            "linux",
+            "macos",
+            "freebsd",
+            "netbsd",
+            "openbsd",
+            "dragonfly",
+            "illumos",
+            "solaris",
+            "android",
+            "ios",
+        ];
+        match self.os {
+            Some(Os::Linux) if os != "linux" && os != "android" => {}
+            Some(Os::Unix) if !unix.contains(&os) => {}
+            _ => return Ok(()),
+        }
+        let needs = self.os.map_or("", Os::name);
+        Err(format!(
+            "needs {needs} (`os: {needs}` in its spec), and this is {os}: not run here"
+        ))
     }
 
     /// Checks one finished run against the spec. `machine` is what the

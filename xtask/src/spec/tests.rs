@@ -1022,3 +1022,17 @@ fn rewritten_specs_only_strengthen() {
     // Two lanes of three: C(6, 3) interleavings.
     assert_eq!(accepted_orders(DEADLOCK_ORDERED, "", &tasks, "Done\n"), 20);
 }
+
+#[test]
+fn os_says_where_an_example_can_run() {
+    let linux = Spec::parse(&format!("{HEADER}os: linux\n--- stdout\n")).unwrap();
+    assert_eq!(linux.runs_on("linux"), Ok(()));
+    let why = linux.runs_on("macos").unwrap_err();
+    assert!(why.contains("needs linux") && why.contains("this is macos"), "{why}");
+    let unix = Spec::parse(&format!("{HEADER}os: unix\n--- stdout\n")).unwrap();
+    assert_eq!(unix.runs_on("macos"), Ok(()));
+    assert!(unix.runs_on("windows").is_err());
+    assert_eq!(spec("").runs_on("windows"), Ok(()));
+    let e = Spec::parse(&format!("{HEADER}os: plan9\n--- stdout\n")).unwrap_err();
+    assert!(e.message.contains("`linux` or `unix`"), "{e}");
+}
