@@ -30,7 +30,7 @@ fn port_arg() -> Result<u16, String> {
             .to_str()
             .and_then(|text| text.parse().ok())
             .ok_or_else(|| format!("not a port: {arg:?} ({USAGE})")),
-        _ => Err(USAGE.to_string()),
+        _ => Err(format!("too many arguments ({USAGE})")),
     }
 }
 

@@ -39,7 +39,7 @@ fn parse_args() -> Result<(u16, Limits), String> {
         _ => Err(format!("not {what}: {text:?} ({USAGE})")),
     };
     if args.len() > 3 {
-        return Err(USAGE.to_string());
+        return Err(format!("too many arguments ({USAGE})"));
     }
     let port = match args.first() {
         Some(text) => number(text, "a port", u64::from(u16::MAX))? as u16,
