@@ -29,7 +29,7 @@ pub fn count_arg<T: TryFrom<u64>>(
     match text.parse::<u64>() {
         Ok(n) if (1..=max).contains(&n) => T::try_from(n).map(Some).map_err(|_| too_large()),
         // All digits but unparsable: more than u64::MAX.
-        _ if digits && text.trim_start_matches('0').len() > 0 => Err(too_large()),
+        _ if digits && !text.trim_start_matches('0').is_empty() => Err(too_large()),
         _ => Err(format!(
             "{what} must be a positive whole number, got {text:?}"
         )),
