@@ -127,7 +127,7 @@ fn a_non_utf8_argument_is_one_error_line() {
 #[test]
 fn every_command_prints_its_own_help() {
     let mut texts = Vec::new();
-    for command in ["verify", "list", "bench"] {
+    for command in ["verify", "list", "bench", "copies"] {
         let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args([command, "--help"])
             .output()
@@ -141,5 +141,5 @@ fn every_command_prints_its_own_help() {
         texts.push(text);
     }
     texts.dedup();
-    assert_eq!(texts.len(), 3);
+    assert_eq!(texts.len(), 4);
 }
