@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Instant;
 
+#[cfg(unix)]
 use nix::time::{ClockId, clock_gettime};
 
 /// The input: a synthetic grey photo, made by `make_image`.
@@ -170,10 +171,17 @@ impl Way {
 }
 
 /// CPU time of every thread of this process so far, in seconds.
+#[cfg(unix)]
 fn process_cpu() -> Result<f64, String> {
     let t = clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID)
         .map_err(|e| format!("clock_gettime failed: {e}"))?;
     Ok(t.tv_sec() as f64 + t.tv_nsec() as f64 / 1e9)
+}
+
+/// nix is Unix only; elsewhere this program stops with one line.
+#[cfg(not(unix))]
+fn process_cpu() -> Result<f64, String> {
+    Err("the process CPU clock (clock_gettime) needs a Unix system".to_string())
 }
 
 fn timed(input: &Image, threads: usize) -> Result<Way, String> {
