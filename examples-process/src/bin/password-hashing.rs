@@ -1,14 +1,13 @@
-//! Guide extra answer 3 and tip 4, cryptographic work: many passwords through
-//! a deliberately slow hash, in N forked processes, on one thread, on N threads.
-//! Look for the same digests all three ways, both speedups (close to 2.00x on
-//! two free cores), CPU per unit of work (about 1.00x) and the start-up line:
-//! a process costs far more to start than a thread, both tiny next to a hash.
+//! Guide extra answer 3 and tip 4, password hashing: many passwords through a
+//! deliberately slow hash in N forked processes, on one thread, on N threads.
+//! Look for the same digests all three ways, both speedups (~2.00x on two
+//! free cores), CPU per unit of work (~1.00x) and the start-up line: a fork
+//! costs several times a thread's spawn, both tiny next to one hash.
 //! Run: `cargo run -p examples-process --bin password-hashing`
-//! What Rust changes: threads are parallel (no GIL), so tip 4's processes buy
-//! isolation here, not speed. The forks come first: `fork` is sound only
-//! while this process has one thread. `slow_hash` is NOT a password hash
-//! (no memory hardness, nothing vetted): real code uses argon2, bcrypt or
-//! scrypt (the `argon2`, `bcrypt`, `scrypt` crates).
+//! What Rust changes: threads are parallel (no GIL), so processes buy
+//! isolation here, not speed. Every fork comes first: `fork` is sound only
+//! while the process has one thread. `slow_hash` is NOT a password hash (no
+//! memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
 //! Try: `PASSWORDS = 3` on two cores: one worker gets two, the speedups drop.
 //! Copy: needs this crate's library (`fork_child`, `write_all`, `exit_code`).
 

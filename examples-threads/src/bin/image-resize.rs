@@ -1,20 +1,21 @@
-//! Guide extra answer 3, CPU-bound industry work: an image blurred and halved
-//! band by band, on one thread and then on one thread per core.
-//! Look for the speedup (close to 2.00x on two free cores), the cores busy,
-//! the CPU per unit of work (about 1.00x: each thread did a core's worth) and
-//! one checksum for every thread count. Both pictures are written as PGM.
+//! Guide extra answer 3, image processing: a picture blurred and halved band
+//! by band on one thread, then on one thread per core.
+//! Look for the speedup (~2.00x on two free cores), cores busy, CPU per unit
+//! of work (~1.00x: each thread did a core's worth) and one checksum for
+//! every thread count; both pictures are written as PGM under `target/`.
 //! Run: `cargo run -p examples-threads --bin image-resize`
-//! What Rust changes: no GIL, so threads suffice where the guide (tip 4)
-//! needs processes; `thread::scope` lets each band borrow the input and its
-//! own slice of the result, no copying. Real code uses rayon
-//! (`par_chunks_mut`) or the `image`/`fast_image_resize` crates.
-//! Try: `thread::spawn` for `spawn_scoped`: the compiler refuses, since a
-//! band borrows the image and a plain thread might outlive it.
-//! Copy: add to Cargo.toml:
+//! What Rust changes: no GIL, so threads do what tip 4 needs processes for;
+//! `thread::scope` lets each band borrow the input and its own rows of the
+//! result. Real code uses rayon (`par_chunks_mut`) and an image crate.
+//! Try: `thread::spawn` for `spawn_scoped`: refused, a band borrows the image.
+//! Copy: add to Cargo.toml (the profile too: unoptimized, it runs for minutes):
 //!
 //! ```toml
 //! [dependencies]
 //! nix = { version = "0.30", features = ["time"] }
+//!
+//! [profile.dev]
+//! opt-level = 3
 //! ```
 
 use std::path::PathBuf;
