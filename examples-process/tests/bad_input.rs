@@ -11,7 +11,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const EVERY_BINARY: [(&str, &str); 8] = [
+const EVERY_BINARY: [(&str, &str); 9] = [
     ("process", env!("CARGO_BIN_EXE_process")),
     ("process-spawn", env!("CARGO_BIN_EXE_process-spawn")),
     ("multiprocessing", env!("CARGO_BIN_EXE_multiprocessing")),
@@ -23,6 +23,7 @@ const EVERY_BINARY: [(&str, &str); 8] = [
     ("process-crash", env!("CARGO_BIN_EXE_process-crash")),
     ("process-memory", env!("CARGO_BIN_EXE_process-memory")),
     ("process-startup", env!("CARGO_BIN_EXE_process-startup")),
+    ("password-hashing", env!("CARGO_BIN_EXE_password-hashing")),
 ];
 
 fn run(bin: &str, args: &[&OsStr]) -> Output {
