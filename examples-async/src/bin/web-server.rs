@@ -1,11 +1,10 @@
 //! Guide extra answer 3, "web servers (FastAPI handling client requests)": an
 //! HTTP server on one thread where every request awaits a database query.
 //!
-//! Run: `cargo run -p examples-async --bin web-server -- demo` (100 requests
-//! at once, built in), or `... --bin web-server` and in another terminal
-//! `curl -i http://127.0.0.1:8080/user/42` (or open it in a browser).
-//! Look for: 100 requests answered in about one query's time (0.2 s), not the
+//! Look for 100 requests answered in about one query's time (0.2 s), not the
 //! sequential 100 x 0.2 s, and the server counting 100 in progress at once.
+//! Run: `cargo run -p examples-async --bin web-server -- demo` (a built-in
+//! load), or without `-- demo` and then `curl -i http://127.0.0.1:8080/user/42`.
 //! What Rust changes: nothing runs in parallel; while a request awaits its
 //! query the one thread serves the others. Limits are explicit: a request head
 //! over 8 KiB gets 431, a client silent for 5 s gets 408. A real project uses
