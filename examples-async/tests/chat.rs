@@ -9,8 +9,13 @@
 //!
 //!     cargo test -p examples-async --release --test chat -- --ignored --nocapture
 //!
-//! No timing assertions: a line that does not come within a minute fails the
-//! test (that is a hang, not slowness), nothing else depends on speed.
+//! The limits have their own tests: a connection that sends no name is
+//! dropped, one over the connection cap is refused with a line, and with
+//! `prlimit --nofile=128` and 150 idle connections held open a fresh client
+//! is still welcomed, within the name timeout plus a few seconds (the one
+//! timing assertion here). The terminal client says when the server closed.
+//! Otherwise no timing assertions: a line that does not come within a minute
+//! fails the test (that is a hang, not slowness).
 
 use std::io::{BufRead, BufReader as StdBufReader};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -30,15 +35,35 @@ struct Server {
     child: Child,
     addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+/// Collects a child's output lines, so that it never blocks on a full pipe.
+fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in StdBufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    lines
 }
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chat-server"))
-            .arg("0")
+        Server::start_with(Command::new(env!("CARGO_BIN_EXE_chat-server")).arg("0"))
+    }
+
+    /// Starts `command` (the server, perhaps behind `prlimit`), with its
+    /// stdout and stderr piped.
+    fn start_with(command: &mut Command) -> Server {
+        let mut child = command
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("cannot start chat-server");
+        let errors = collect(child.stderr.take().expect("piped"));
         let mut stdout = StdBufReader::new(child.stdout.take().expect("piped"));
         let mut first = String::new();
         stdout
@@ -56,14 +81,13 @@ impl Server {
             "the server must bind loopback only"
         );
         // Keep reading its log, so it never blocks on a full pipe.
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        Server { child, addr, log }
+        let log = collect(stdout);
+        Server {
+            child,
+            addr,
+            log,
+            errors,
+        }
     }
 
     fn log_has(&self, needle: &str) -> bool {
@@ -446,4 +470,174 @@ fn full_load() {
     );
     let peak = report.peak_rss_kib;
     assert!(peak < 64 * 1024, "server peak RSS {peak} KiB");
+}
+
+/// Connects and sends nothing: the lines it receives, and its write half
+/// (kept, so that the connection stays open in both directions).
+async fn idle_connection(addr: SocketAddr) -> (Lines<BufReader<OwnedReadHalf>>, OwnedWriteHalf) {
+    let (read_half, out) = TcpStream::connect(addr)
+        .await
+        .expect("connect")
+        .into_split();
+    (BufReader::new(read_half).lines(), out)
+}
+
+#[test]
+fn a_connection_that_sends_no_name_is_dropped() {
+    // Name timeout of 1 s, so the test stays short.
+    let server =
+        Server::start_with(Command::new(env!("CARGO_BIN_EXE_chat-server")).args(["0", "10", "1"]));
+    runtime().block_on(async {
+        let (mut lines, _out) = idle_connection(server.addr).await;
+        let name = "silent";
+        assert_eq!(
+            next_line(&mut lines, name).await.as_deref(),
+            Some("* welcome! what is your name?")
+        );
+        assert_eq!(
+            next_line(&mut lines, name).await.as_deref(),
+            Some("* no name within 1 seconds; goodbye")
+        );
+        assert_eq!(next_line(&mut lines, name).await, None);
+    });
+    assert!(server.log_has("server: a client sent no name within 1 s"));
+}
+
+#[test]
+fn connections_over_the_cap_are_refused_with_a_line() {
+    let server =
+        Server::start_with(Command::new(env!("CARGO_BIN_EXE_chat-server")).args(["0", "2"]));
+    runtime().block_on(async {
+        let addr = server.addr;
+        let mut alice = Client::join(addr, "alice").await;
+        let (mut idle, idle_out) = idle_connection(addr).await;
+        assert_eq!(
+            next_line(&mut idle, "idle").await.as_deref(),
+            Some("* welcome! what is your name?")
+        );
+        // Two connections held (one named, one not): the third is refused.
+        let (mut third, _third_out) = idle_connection(addr).await;
+        assert_eq!(
+            next_line(&mut third, "third").await.as_deref(),
+            Some("* the server is full (2 connections); try again later")
+        );
+        assert_eq!(next_line(&mut third, "third").await, None);
+        // A slot freed is a slot for the next one.
+        drop((idle, idle_out));
+        alice.say("still here").await;
+        alice.expect("alice: still here").await;
+        let mut bob = None;
+        for _ in 0..50 {
+            let (mut lines, out) = idle_connection(addr).await;
+            if next_line(&mut lines, "bob").await.as_deref()
+                == Some("* welcome! what is your name?")
+            {
+                bob = Some((lines, out));
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(bob.is_some(), "no slot came free after a client left");
+    });
+    assert!(server.log_has("server: refused a connection: 2 already connected"));
+}
+
+/// The case: the server may open only 128 files, 150 connections
+/// are opened and never send a name (all of them stay open on this side),
+/// then a fresh client connects. The server runs out of descriptors,
+/// backs off on `accept` instead of spinning, drops the silent ones after
+/// the name timeout (2 s here), and then welcomes the fresh client.
+#[test]
+fn a_fresh_client_gets_in_past_150_idle_connections_under_nofile_128() {
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        println!("skipped: prlimit (util-linux) is not installed");
+        return;
+    }
+    let name_timeout = Duration::from_secs(2);
+    let server = Server::start_with(Command::new("prlimit").arg("--nofile=128:128").args([
+        env!("CARGO_BIN_EXE_chat-server"),
+        "0",
+        "1000",
+        "2",
+    ]));
+    runtime().block_on(async {
+        let addr = server.addr;
+        let mut idle = Vec::new();
+        for _ in 0..150 {
+            let (read_half, out) = TcpStream::connect(addr)
+                .await
+                .expect("connect")
+                .into_split();
+            idle.push((read_half, out));
+        }
+        let asked = Instant::now();
+        let (read_half, mut out) = TcpStream::connect(addr)
+            .await
+            .expect("connect")
+            .into_split();
+        let mut lines = BufReader::new(read_half).lines();
+        assert_eq!(
+            next_line(&mut lines, "fresh").await.as_deref(),
+            Some("* welcome! what is your name?")
+        );
+        let waited = asked.elapsed();
+        out.write_all(b"fresh\n").await.expect("write");
+        assert_eq!(
+            next_line(&mut lines, "fresh").await.as_deref(),
+            Some("* fresh joined")
+        );
+        println!(
+            "fresh client welcomed after {:.2} s (name timeout {} s), 150 idle connections open",
+            waited.as_secs_f64(),
+            name_timeout.as_secs()
+        );
+        assert!(
+            waited < name_timeout + Duration::from_secs(3),
+            "welcomed only after {waited:?}"
+        );
+        drop(idle);
+    });
+    let errors = server.errors.lock().unwrap().clone();
+    let failures = errors
+        .iter()
+        .filter(|l| l.contains("accept failed"))
+        .count();
+    println!("server stderr: {errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("accept failed: Too many open files")),
+        "the server never ran out of descriptors: {errors:?}"
+    );
+    // One line per run of failures, not one per retry.
+    assert!(failures <= 3, "{failures} accept-failure lines: {errors:?}");
+}
+
+#[test]
+fn the_client_says_when_the_server_closed() {
+    let mut server = Server::start();
+    let mut client = Command::new(env!("CARGO_BIN_EXE_chat-client"))
+        .arg(server.addr.port().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start chat-client");
+    let mut stdin = client.stdin.take().expect("piped");
+    std::io::Write::write_all(&mut stdin, b"tester\n").expect("write a name");
+    let mut stdout = StdBufReader::new(client.stdout.take().expect("piped"));
+    let mut line = String::new();
+    for wanted in ["* welcome! what is your name?\n", "* tester joined\n"] {
+        line.clear();
+        stdout.read_line(&mut line).expect("read");
+        assert_eq!(line, wanted);
+    }
+    // The server goes away while the client is connected (stdin still open).
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    let output = client.wait_with_output().expect("the client exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {stderr}", output.status);
+    assert_eq!(stderr, "chat-client: the server closed the connection\n");
+    drop(stdin);
 }

@@ -1,30 +1,23 @@
 //! Guide §10, async/await: two tasks wait at the same time on one thread.
 //!
-//! `task1` waits 2 s and `task2` waits 1 s. `tokio::join!` (Rust's answer to
-//! `asyncio.gather`) drives both on the same thread: while one is waiting, the
-//! other runs. The program takes 2 s, the longest wait, not 1 + 2 = 3 s.
+//! Look for both `starting` lines at once, `Task 2 finished` a second later,
+//! `Task 1 finished` a second after that, and `Total time: 2.00 seconds`:
+//! the longest wait, not 1 + 2 = 3 s.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async`
 //!
-//!     cargo run -p examples-async
+//! What Rust changes: futures are lazy (calling `task1()` runs none of it;
+//! `join!` polls both itself, where `asyncio.gather` schedules Tasks), and
+//! the event loop is a library: tokio's `current_thread` runtime.
 //!
-//! Look for both `starting` lines at once, `Task 2 finished` one second later,
-//! `Task 1 finished` one second after that, and `Total time: 2.00 seconds`.
+//! Try: `task1().await; task2().await;` instead of `join!`: 3 s.
 //!
-//! What Rust changes: futures are lazy. Calling `task1()` runs none of its
-//! body; it only builds a value describing the work. Nothing happens until
-//! something polls it: an `.await`, `join!`, or `tokio::spawn`. (A Python
-//! coroutine object is inert too, but `asyncio.gather` wraps it in a Task that
-//! the loop schedules at once; `join!` instead polls both futures itself, on
-//! the current task.) There is no built-in event loop either: the runtime is
-//! a library, tokio, and `flavor = "current_thread"` asks for exactly the
-//! asyncio model, one thread running every task.
+//! Copy: add to Cargo.toml:
 //!
-//! Try: replace `tokio::join!(task1(), task2())` with `task1().await;
-//! task2().await;` and the total becomes 3 s: awaiting one future at a time
-//! is sequential code. Then try `std::thread::sleep` in place of
-//! `tokio::time::sleep` (see the `blocking-pitfall` binary for why that
-//! freezes everything).
+//! ```toml
+//! [dependencies]
+//! tokio = { version = "1.48", features = ["rt", "macros", "time"] }
+//! ```
 
 use std::time::{Duration, Instant};
 

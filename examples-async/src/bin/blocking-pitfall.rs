@@ -1,35 +1,26 @@
 //! Guide tip 6, "avoid blocking in async": one blocking call freezes every
-//! task on the thread, measured, then fixed three ways.
+//! task on the thread, measured by a lag meter, then fixed three ways.
 //!
-//! Three §11 clients send three messages each, half a second apart (half
-//! the guide's second, so that five runs take ten seconds). In two of the
-//! runs client 1 misbehaves: it calls `std::thread::sleep`, or it computes
-//! for half a second without an `.await`. Beside the clients, a lag meter
-//! task asks for a 10 ms sleep again and again and records how late each one
-//! wakes: on a healthy loop a millisecond or two, on a frozen loop as long
-//! as the freeze.
+//! Look at the two blocked runs: worst lag about 1500 ms (client 1's three
+//! blocking steps back to back) and the total doubled from 1.5 s to 3 s; each
+//! fix brings the lag back to milliseconds and the total to 1.5 s.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async --bin blocking-pitfall`
 //!
-//!     cargo run -p examples-async --bin blocking-pitfall
+//! What Rust changes: nothing stops you: `std::thread::sleep` compiles in an
+//! `async fn`. The fixes are Python's: the async call, a thread for a call
+//! that must block (`spawn_blocking`), yield points (`yield_now`).
 //!
-//! Look at the two blocked runs: the worst lag is about 1500 ms, client 1's
-//! three blocking steps back to back (it never yields in between), and the
-//! total grows from 1.5 s to 3 s: `join!` polls the clients one after the
-//! other, so client 2 does not even start until client 1 is done, and only
-//! then begins its own three waits. Each fix brings the lag back to a few
-//! milliseconds (tens on a busy machine) and the total back to 1.5 s.
+//! Try: make `STEP` longer: the blocked lags grow, the fixed ones stay.
 //!
-//! What Rust changes: nothing stops you. `std::thread::sleep` compiles in an
-//! `async fn` just as `time.sleep` runs in a coroutine; Clippy does not flag
-//! it either. The fixes are the same three as in Python: the async version of
-//! the call (`tokio::time::sleep`, like `asyncio.sleep`), a thread for a call
-//! that must block (`spawn_blocking`, like `asyncio.to_thread`), and explicit
-//! yield points in long computations (`yield_now`, like `asyncio.sleep(0)`).
+//! Copy: add to Cargo.toml:
 //!
-//! Try: make `STEP` longer and watch the blocked lags grow with it while the
-//! fixed ones stay put; or move the CPU loop into `spawn_blocking` too.
+//! ```toml
+//! [dependencies]
+//! tokio = { version = "1.48", features = ["rt", "macros", "time"] }
+//! ```
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -114,7 +105,14 @@ async fn run(step: Step) -> (Duration, Duration) {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+async fn main() -> ExitCode {
+    // `spawn_blocking` panics when the OS refuses its thread: ask the OS
+    // first, under the same limits, so that a refusal is one line instead.
+    let probe = std::thread::Builder::new().spawn(|| ());
+    if let Err(e) = probe.map(|thread| thread.join()) {
+        eprintln!("error: spawn_blocking will need a thread: thread::Builder::spawn failed: {e}");
+        return ExitCode::FAILURE;
+    }
     let runs = [
         (Step::ThreadSleep, "client 1 calls std::thread::sleep"),
         (Step::TokioSleep, "fix: tokio::time::sleep(..).await"),
@@ -130,4 +128,5 @@ async fn main() {
             lag.as_millis()
         );
     }
+    ExitCode::SUCCESS
 }

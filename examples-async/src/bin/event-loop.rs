@@ -1,30 +1,23 @@
 //! Guide §11, the event loop: three chat clients share one thread.
 //!
-//! Each `handle_client` connects, sends three messages one second apart and
-//! disconnects. The one-second waits overlap, so three clients take 3 s, not
-//! 9 s: while one client waits, the runtime runs whichever is ready.
+//! Look at the last round: a client has no `.await` between its third
+//! message and its goodbye, so `Client 0 sent message 3` is followed at once
+//! by `Client 0 disconnected` (the guide prints all the `sent` lines first).
+//! Within a round the clients' order is free; rounds are a second apart.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async --bin event-loop`
 //!
-//!     cargo run -p examples-async --bin event-loop
+//! What Rust changes: the event loop is not part of the language; tokio's
+//! `current_thread` runtime is one (`mini-executor` builds a toy one).
 //!
-//! Look at the last round. The guide prints all three `sent message 3` lines
-//! and then all three `disconnected` lines, but a client has nothing to wait
-//! for between its third message and its goodbye, so it prints both in the
-//! same turn: `Client 0 sent message 3` is followed at once by `Client 0
-//! disconnected`. CPython 3.11 prints exactly that too. Within one round the
-//! clients' order is not fixed: `join!` rotates which future it polls first
-//! each time it is woken. Rounds never mix: a second separates them.
+//! Try: `tokio::task::yield_now().await;` before `disconnected`: the guide's order.
 //!
-//! What Rust changes: the event loop is not part of the language. tokio's
-//! `current_thread` runtime is one (a queue of tasks, a timer, an I/O
-//! poller), and `mini-executor` builds a toy one from std alone. Two futures
-//! never run at the same instant here, so they could even share a `Cell`;
-//! the multi-threaded runtime would make the compiler demand `Send`.
+//! Copy: add to Cargo.toml:
 //!
-//! Try: add `tokio::task::yield_now().await;` between the third message and
-//! `disconnected`, and the guide's order appears (with the clients still in
-//! a free order), because now each client pauses once more.
+//! ```toml
+//! [dependencies]
+//! tokio = { version = "1.48", features = ["rt", "macros", "time"] }
+//! ```
 
 use std::time::{Duration, Instant};
 

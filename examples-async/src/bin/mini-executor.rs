@@ -1,25 +1,22 @@
-//! An event loop you can read: the §11 clients on an executor built from std.
+//! Guide §11: who resumes a paused coroutine? An event loop built from std,
+//! running the §11 clients: a run queue, wakers, a timer thread.
 //!
-//! The guide asks who resumes a paused coroutine. The answer fits in this
-//! file, with no crates: a queue of tasks, a waker that puts a task back on
-//! the queue, and a timer thread that calls the waker when a sleep is over.
+//! Look for the lines of `event-loop` in the same ~3 s, but in a fixed
+//! order: the queue is first-in first-out and the timer wakes in deadline
+//! order, so the clients keep their order every round, as in CPython.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async --bin mini-executor`
 //!
-//!     cargo run -p examples-async --bin mini-executor
+//! What Rust changes: an `async fn` is a `Future` whose `poll` runs to the
+//! next `.await` that is not ready and returns `Pending`, keeping the `Waker`
+//! it was given; an executor polls what was woken and blocks while nothing was.
 //!
-//! Look for the lines of `event-loop`, in the same ~3 s, but in a fixed
-//! order: the queue is first-in first-out and the timer wakes sleepers in
-//! deadline order, so clients keep their order in every round, as in CPython
-//! (whose loop is also a FIFO queue plus a timer heap).
+//! Try: a `println!` in `wake`, to see every wake-up.
 //!
-//! What Rust changes: an `async fn` compiles to a state machine, a `Future`.
-//! Its `poll` runs until an `.await` that is not ready, then returns
-//! `Poll::Pending`. Whoever polls it hands over a `Waker`; the future keeps
-//! it and calls `wake()` when it can go on. That is all an executor is: poll
-//! what was woken, block while nothing was. (Try a `println!` in `wake`.)
+//! Copy: std only, no dependencies.
 
 use std::pin::Pin;
+use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
@@ -39,14 +36,19 @@ async fn handle_client(client_id: u32) {
 // ---- Step 1: a timer thread keeps (deadline, waker) pairs sorted, blocks
 // until the earliest, wakes that task. (asyncio: a heap; tokio: a wheel.) ----
 
-/// The timer thread's inbox; the thread starts on first use.
+/// The timer thread's inbox, set once by `start_timer`.
+static TIMER: OnceLock<Sender<(Instant, Waker)>> = OnceLock::new();
+
+/// Starts the timer thread; `main` calls it before any task runs.
+fn start_timer() -> std::io::Result<()> {
+    let (inbox, timers) = channel();
+    thread::Builder::new().spawn(move || timer_thread(timers))?;
+    let _ = TIMER.set(inbox);
+    Ok(())
+}
+
 fn timer() -> &'static Sender<(Instant, Waker)> {
-    static TIMER: OnceLock<Sender<(Instant, Waker)>> = OnceLock::new();
-    TIMER.get_or_init(|| {
-        let (inbox, timers) = channel();
-        thread::spawn(move || timer_thread(timers));
-        inbox
-    })
+    TIMER.get().expect("main starts the timer first")
 }
 
 fn timer_thread(inbox: Receiver<(Instant, Waker)>) {
@@ -140,10 +142,16 @@ fn run_all(futures: Vec<BoxedFuture>) {
     }
 }
 
-fn main() {
+fn main() -> ExitCode {
+    // `Builder::spawn` returns the OS's refusal instead of panicking.
+    if let Err(e) = start_timer() {
+        eprintln!("error: thread::Builder::spawn failed for the timer thread: {e}");
+        return ExitCode::FAILURE;
+    }
     let start_time = Instant::now();
     let clients = (0..3).map(|id| Box::pin(handle_client(id)) as BoxedFuture);
     run_all(clients.collect());
     let total = start_time.elapsed().as_secs_f64();
     println!("Total time: {total:.2} seconds");
+    ExitCode::SUCCESS
 }

@@ -1,34 +1,26 @@
-//! Guide, extra answer 2: what an idle async task really costs in memory.
+//! Guide, extra answer 2 ("coroutines ~kilobytes"): what an idle task costs.
 //!
-//! The guide says coroutines take "~kilobytes" each. This program spawns N
-//! tokio tasks on one thread, each of them sleeping, waits until every one
-//! has been polled once (so its timer is registered and all its memory is in
-//! use), and divides the growth of the process's anonymous resident memory
-//! (`RssAnon` in `/proc/self/status`) by N.
+//! Spawns N sleeping tokio tasks on one thread, waits until each has been
+//! polled once, and divides the growth of anonymous resident memory
+//! (`RssAnon`) by N. Look at the resident memory per task: a few hundred
+//! bytes, close to the future's size (printed too) plus tokio's header.
+//! Compare `thread-memory` in examples-threads.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async --bin task-memory -- 1000000`
 //!
-//!     cargo run -p examples-async --bin task-memory -- 1000000
+//! What Rust changes: an `async fn` compiles to a value of fixed size holding
+//! exactly what lives across an `.await`; no stack per task.
 //!
-//! The argument is the number of tasks (default 10000). Look at the
-//! resident memory per task: a few hundred bytes, close to the size of the
-//! task's allocation. A task is one heap allocation holding a small header
-//! and the future itself: the state machine the compiler built from the
-//! `async fn`, whose size is printed too. Compare `thread-memory` in
-//! examples-threads.
+//! Try: a `[u8; 1024]` that lives across the sleep: both numbers grow 1 KiB.
 //!
-//! What Rust changes: an `async fn` compiles to a value of a fixed size,
-//! known at compile time, holding exactly the variables that live across an
-//! `.await`; there is no separate stack per task, and no interpreter frame
-//! objects. Try adding a `[u8; 1024]` that lives across the sleep and watch
-//! both numbers grow by a KiB.
+//! Copy: needs this crate's `cli` module (argument plumbing) and tokio.
 
 use std::fs;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use examples_async::{count_arg, exit_code};
+use examples_async::cli::{count_arg, exit_code, fits_in_memory};
 
 const DEFAULT_TASKS: usize = 10_000;
 /// Longer than the program runs: the tasks are still asleep when it ends.
@@ -56,7 +48,9 @@ fn resident_kib() -> Result<u64, String> {
 }
 
 async fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of tasks")?.unwrap_or(DEFAULT_TASKS);
+    let n = count_arg(1, "the number of tasks", u64::MAX)?.unwrap_or(DEFAULT_TASKS);
+    // Each task holds at least its future: refuse what cannot fit at all.
+    fits_in_memory(n, std::mem::size_of_val(&idle_task()), "tasks")?;
 
     let before = resident_kib()?;
     for _ in 0..n {

@@ -1,30 +1,23 @@
-//! Guide §10 scaled up: N async tasks that each wait 2 seconds.
+//! Guide §10 scaled up: N async tasks that each wait 2 seconds, all at once.
 //!
-//! Section 10 runs two sleeping coroutines at once on one thread. This
-//! program spawns N tokio tasks on one thread, each sleeping 2 seconds like
-//! one simulated download, awaits them all and prints the total time and its
-//! ratio to the ideal 2 seconds. What is added to the 2 seconds is the
-//! runtime's own work: creating N tasks, polling each, and waking each when
-//! its timer fires.
+//! Look at the ratio of the total to the ideal 2 s for a million tasks: a
+//! fraction above 1, on a single thread; what is added is the runtime's own
+//! work (create, poll, wake N tasks). Compare `thread-sleepers`.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async --bin task-sleepers -- 1000000`
 //!
-//!     cargo run -p examples-async --bin task-sleepers -- 1000000
+//! What Rust changes: a `JoinHandle` is itself a future (the task's output,
+//! or its panic as an error); tokio's timer wheel makes a million timers cheap.
 //!
-//! The argument is the number of tasks (default 1000). Look at the ratio for
-//! a million tasks: a fraction above 1, on a single thread. Compare
-//! `thread-sleepers` in examples-threads.
+//! Try: `std::thread::sleep` in the task instead: N times 2 seconds.
 //!
-//! What Rust changes: `tokio::spawn` returns a `JoinHandle` that is itself a
-//! future; awaiting it gives the task's output, or an error if the task
-//! panicked. The timer is a hierarchical timing wheel, so a million timers
-//! cost little more per timer than ten. Try `std::thread::sleep` in the task
-//! instead: one thread, so N times 2 seconds.
+//! Copy: needs this crate's `cli` module (argument plumbing) and tokio.
 
+use std::mem::{size_of, size_of_val};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use examples_async::{count_arg, exit_code};
+use examples_async::cli::{count_arg, exit_code, fits_in_memory};
 use tokio::task::JoinHandle;
 
 const DEFAULT_TASKS: usize = 1000;
@@ -36,12 +29,17 @@ async fn sleep_like_a_download() {
 }
 
 async fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of tasks")?.unwrap_or(DEFAULT_TASKS);
+    let n = count_arg(1, "the number of tasks", u64::MAX)?.unwrap_or(DEFAULT_TASKS);
+    // Refused before anything is allocated: a handle and a future per task.
+    let each = size_of::<JoinHandle<()>>() + size_of_val(&sleep_like_a_download());
+    fits_in_memory(n, each, "tasks")?;
+    let mut handles: Vec<JoinHandle<()>> = Vec::new();
+    handles
+        .try_reserve_exact(n)
+        .map_err(|e| format!("cannot hold {n} task handles: {e}"))?;
 
     let start = Instant::now();
-    let handles: Vec<JoinHandle<()>> = (0..n)
-        .map(|_| tokio::spawn(sleep_like_a_download()))
-        .collect();
+    handles.extend((0..n).map(|_| tokio::spawn(sleep_like_a_download())));
     for handle in handles {
         handle.await.map_err(|e| format!("a task failed: {e}"))?;
     }

@@ -1,35 +1,29 @@
 //! Guide §10/§11 and the summary table: how long it takes to start a task.
 //!
-//! The program spawns N tokio tasks one after another on one thread, each
-//! doing nothing, and awaits each before spawning the next: the whole life
-//! of a task, from allocation and scheduling to its output coming back
-//! through the `JoinHandle`.
+//! Spawns N tokio tasks one after another on one thread, each doing nothing,
+//! awaiting each before the next: allocation, the run queue, the output back
+//! through the `JoinHandle`. Look at the microseconds per task: a fraction of
+//! one, no system call. Compare `thread-startup` and `process-startup`.
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-async --bin task-startup -- 1000000
-//!
-//! The argument is the number of tasks (default 100000). Look at the
-//! microseconds per task: a fraction of one, since no system call is
-//! involved, only an allocation and a trip through the run queue. Compare
-//! `thread-startup` (examples-threads) and `process-startup`
-//! (examples-process).
+//! Run: `cargo run -p examples-async --bin task-startup -- 1000000`
 //!
 //! What Rust changes: a task is a future plus a small header in one heap
-//! allocation; the runtime, not the OS, schedules it. Try the default
-//! multi-threaded runtime (feature `rt-multi-thread`) and see the cost of
-//! handing a task to another thread.
+//! allocation, scheduled by the runtime, not the OS.
+//!
+//! Try: the multi-threaded runtime (`rt-multi-thread`) and compare.
+//!
+//! Copy: needs this crate's `cli` module (argument plumbing) and tokio.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use examples_async::{count_arg, exit_code};
+use examples_async::cli::{count_arg, exit_code};
 
 const DEFAULT_TASKS: u64 = 100_000;
 
 async fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of tasks")?.unwrap_or(DEFAULT_TASKS);
+    let n = count_arg(1, "the number of tasks", u64::from(u32::MAX))?.unwrap_or(DEFAULT_TASKS);
 
     let start = Instant::now();
     let mut total = 0;

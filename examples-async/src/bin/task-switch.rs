@@ -1,35 +1,29 @@
-//! Guide §11, the event loop: what it costs to hand work from one task to
-//! another.
+//! Guide §11: what it costs to hand work from one task to another.
 //!
-//! Two tokio tasks on one thread play ping-pong over a pair of channels:
-//! this one sends a number, the echo task sends it back plus one, N times.
-//! A hand-over here is the runtime switching tasks in user space: no system
-//! call, no OS scheduler, just one future returning `Pending` and the next
-//! one in the run queue being polled.
+//! Two tokio tasks on one thread play ping-pong over two channels, N round
+//! trips; a hand-over is one future returning `Pending` and the next being
+//! polled, no system call. Look at the microseconds per round trip and
+//! compare `thread-switch`, where each hand-over goes through the kernel.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-async --bin task-switch -- 1000000`
 //!
-//!     cargo run -p examples-async --bin task-switch -- 1000000
+//! What Rust changes: `recv().await` gives the thread back to the runtime; a
+//! `std::sync::mpsc` receiver here would block the only thread: a deadlock.
 //!
-//! The argument is the number of round trips (default 100000). Look at the
-//! microseconds per round trip and compare `thread-switch` in
-//! examples-threads, where each hand-over goes through the kernel.
+//! Try: that `std::sync::mpsc` receiver.
 //!
-//! What Rust changes: `tokio::sync::mpsc` is an async channel: `recv().await`
-//! gives the thread back to the runtime instead of blocking it. A
-//! `std::sync::mpsc` receiver here would block the only thread, and with it
-//! the echo task: a deadlock. Try it.
+//! Copy: needs this crate's `cli` module (argument plumbing) and tokio.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use examples_async::{count_arg, exit_code};
+use examples_async::cli::{count_arg, exit_code};
 use tokio::sync::mpsc;
 
 const DEFAULT_ROUND_TRIPS: u64 = 100_000;
 
 async fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of round trips")?.unwrap_or(DEFAULT_ROUND_TRIPS);
+    let n = count_arg(1, "the number of round trips", u64::MAX)?.unwrap_or(DEFAULT_ROUND_TRIPS);
 
     let (ping_tx, mut ping_rx) = mpsc::channel::<u64>(1);
     let (pong_tx, mut pong_rx) = mpsc::channel::<u64>(1);

@@ -20,11 +20,13 @@ use std::thread::{self, JoinHandle};
 
 static SHARED_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Per thread: a hundred times the guide's 100,000. A loop that short
-/// takes about a millisecond here, and on a busy machine one thread often
-/// finishes before the other gets a core, losing nothing. Ten million keep
-/// both threads counting for tens of milliseconds, long enough to overlap.
-const INCREMENTS: u64 = 10_000_000;
+/// Per thread: two thousand times the guide's 100,000. A loop that short
+/// takes about a millisecond, and on a busy machine one thread often
+/// finishes before the other gets a core, losing nothing. Two hundred
+/// million keep both threads counting for about half a second, long enough
+/// to overlap and long enough for the verifier to see whether they had two
+/// cores to themselves.
+const INCREMENTS: u64 = 200_000_000;
 
 /// How many threads have reached the start line.
 static READY: AtomicUsize = AtomicUsize::new(0);

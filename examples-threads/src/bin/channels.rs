@@ -1,32 +1,29 @@
-//! Guide tip 12 and §5: threads that talk through channels, Python's
-//! `queue.Queue` in Rust, in three short demos.
+//! Guide tip 12 and §5: threads that talk through channels (Python's
+//! `queue.Queue`): back-pressure, `select!` with a timeout, who can receive.
 //!
-//! 1. Back-pressure: a producer sends 6 items to a consumer that needs
-//!    0.2 s per item. Through `bounded(2)` the producer has to wait for the
-//!    consumer; through `unbounded()` it never waits.
-//! 2. `select!` waits on two channels and a timeout at once, and shows what
-//!    to do when one of them is disconnected.
-//! 3. std's `mpsc` (many producers, one consumer) next to crossbeam's
-//!    channels, whose receiver can be cloned (many consumers).
+//! Look at the producer's time: 0.60 s through `bounded(2)` (it waits for the
+//! consumer), 0.00 s `unbounded`; the consumer needs 1.20 s either way. The
+//! `select!` timeout fires once, at 0.9 s, between the fast channel closing
+//! and the slow message.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin channels`
 //!
-//!     cargo run -p examples-threads --bin channels
+//! What Rust changes: dropping the last `Sender` disconnects the channel and
+//! ends `for item in receiver` (Python needs a sentinel); crossbeam adds
+//! `select!` and a cloneable `Receiver` to std's `mpsc`.
 //!
-//! Look at the producer's time: about 0.60 s with `bounded(2)` (its last
-//! send fits once the consumer has started on item 4 of 6, after 3 × 0.2 s)
-//! and about 0.00 s unbounded, while the consumer needs 1.20 s either way.
-//! In the `select!` block, the timeout fires once (at 0.9 s), in the gap
-//! between the fast channel closing (0.3 s) and the slow message (1.2 s).
+//! Try: `bounded(0)`: every send then waits for a receive (a rendezvous).
 //!
-//! What Rust changes: a channel's ends are values. The channel is
-//! disconnected when the last `Sender` is dropped, which is what ends a
-//! `for item in receiver` loop (Python needs a sentinel such as `None`).
-//! `select!` and a cloneable `Receiver` are what crossbeam-channel adds to
-//! std. Try `bounded(0)`: every send then waits for a receive (a rendezvous).
+//! Copy: add to Cargo.toml:
+//!
+//! ```toml
+//! [dependencies]
+//! crossbeam-channel = "0.5.15"
+//! ```
 
+use std::process::ExitCode;
 use std::sync::mpsc;
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, never, select, unbounded};
@@ -34,6 +31,17 @@ use crossbeam_channel::{Receiver, Sender, bounded, never, select, unbounded};
 const ITEMS: u32 = 6;
 /// How long the consumer works on each item.
 const CONSUMER_PACE: Duration = Duration::from_millis(200);
+
+/// `thread::spawn`, but the OS's refusal (a process limit, no memory) is an
+/// error line instead of a panic.
+fn spawn<T: Send + 'static>(
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<JoinHandle<T>, String> {
+    thread::Builder::new()
+        .spawn(f)
+        .map_err(|e| format!("thread::Builder::spawn failed for the {what}: {e}"))
+}
 
 /// Sends `ITEMS` numbers as fast as the channel accepts them; returns how
 /// long that took. Dropping `tx` at the end disconnects the channel.
@@ -58,9 +66,9 @@ fn consumer(rx: Receiver<u32>, start: Instant) -> (Vec<u32>, Duration) {
     (received, start.elapsed())
 }
 
-fn back_pressure(label: &str, tx: Sender<u32>, rx: Receiver<u32>) {
+fn back_pressure(label: &str, tx: Sender<u32>, rx: Receiver<u32>) -> Result<(), String> {
     let start = Instant::now();
-    let consumer = thread::spawn(move || consumer(rx, start));
+    let consumer = spawn("consumer", move || consumer(rx, start))?;
     let sent_after = producer(tx, start);
     // `unwrap`: the consumer panicking would be a bug worth seeing.
     let (received, done_after) = consumer.join().unwrap();
@@ -79,14 +87,15 @@ fn back_pressure(label: &str, tx: Sender<u32>, rx: Receiver<u32>) {
         },
         done_after.as_secs_f64()
     );
+    Ok(())
 }
 
-fn select_with_timeout() {
+fn select_with_timeout() -> Result<(), String> {
     let start = Instant::now();
     let at = || start.elapsed().as_secs_f64();
     let (fast_tx, mut fast) = unbounded();
     let (slow_tx, mut slow) = unbounded();
-    let ticker = thread::spawn(move || {
+    let ticker = spawn("ticker", move || {
         for tick in 1..=3 {
             thread::sleep(Duration::from_millis(100));
             if fast_tx.send(tick).is_err() {
@@ -94,11 +103,11 @@ fn select_with_timeout() {
             }
         }
         // `fast_tx` is dropped here: the channel is disconnected.
-    });
-    let sleeper = thread::spawn(move || {
+    })?;
+    let sleeper = spawn("sleeper", move || {
         thread::sleep(Duration::from_millis(1200));
         let _ = slow_tx.send("done");
-    });
+    })?;
 
     let mut open = 2;
     while open > 0 {
@@ -133,21 +142,22 @@ fn select_with_timeout() {
     }
     ticker.join().unwrap();
     sleeper.join().unwrap();
+    Ok(())
 }
 
-fn mpsc_many_producers() {
+fn mpsc_many_producers() -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     let producers: Vec<_> = (0..2)
         .map(|id| {
             // Each producer gets its own clone of the sender.
             let tx = tx.clone();
-            thread::spawn(move || {
+            spawn("producer", move || {
                 for n in 0..3 {
                     let _ = tx.send((id, n));
                 }
             })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     // The original `tx` is still alive here: without this `drop` the loop
     // below would wait forever for a message nobody will send.
     drop(tx);
@@ -167,16 +177,17 @@ fn mpsc_many_producers() {
         received.len(),
         if fifo { "yes" } else { "NO" }
     );
+    Ok(())
 }
 
-fn crossbeam_many_consumers() {
+fn crossbeam_many_consumers() -> Result<(), String> {
     let (tx, rx) = unbounded();
     let consumers: Vec<_> = (0..2)
         .map(|_| {
             // A crossbeam receiver clones: both consumers take from one
             // queue, and each message goes to exactly one of them.
             let rx: Receiver<u32> = rx.clone();
-            thread::spawn(move || {
+            spawn("consumer", move || {
                 let mut taken = Vec::new();
                 for n in rx {
                     // A little work per message, so that one consumer
@@ -187,7 +198,7 @@ fn crossbeam_many_consumers() {
                 taken
             })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     for n in 0..6 {
         let _ = tx.send(n);
     }
@@ -209,19 +220,30 @@ fn crossbeam_many_consumers() {
             "NO"
         }
     );
+    Ok(())
 }
 
-fn main() {
+fn run() -> Result<(), String> {
     println!("== back-pressure: {ITEMS} items, the consumer takes 0.2 s each ==");
     let (tx, rx) = bounded(2);
-    back_pressure("bounded(2)", tx, rx);
+    back_pressure("bounded(2)", tx, rx)?;
     let (tx, rx) = unbounded();
-    back_pressure("unbounded", tx, rx);
+    back_pressure("unbounded", tx, rx)?;
 
     println!("== select!: two channels and a timeout ==");
-    select_with_timeout();
+    select_with_timeout()?;
 
     println!("== many producers, many consumers ==");
-    mpsc_many_producers();
-    crossbeam_many_consumers();
+    mpsc_many_producers()?;
+    crossbeam_many_consumers()
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,25 +1,20 @@
 //! Guide §5, multithreading: the three downloads of §1, each on its own thread.
 //!
-//! Every "download" still sleeps for two seconds, but the three sleeps now
-//! overlap, so the whole program takes two seconds instead of six.
+//! Look at the order: the three `Starting` lines come first, the three
+//! `Finished` lines two seconds later, each group in a different order from
+//! run to run (print order is not execution order), and `Total time: 2.00`.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin multithreading`
 //!
-//!     cargo run -p examples-threads --bin multithreading
+//! What Rust changes: sleeping threads overlap the same way, but Rust threads
+//! would also run CPU work in parallel (no GIL). Every handle must be joined:
+//! when `main` returns, the process ends and takes its threads with it.
 //!
-//! Look at the order of the lines: all three `Starting` lines come first and
-//! all three `Finished` lines two seconds later, but within each group the
-//! order changes from run to run. The OS wakes the threads in whatever order
-//! it likes, and print order is not execution order. `Total time:` is just
-//! above 2.00 seconds.
+//! Try: remove the join loop (the downloads never finish), or list ten files.
 //!
-//! What Rust changes: a sleeping thread holds no lock in either language, so
-//! the overlap is the same; but Rust threads would also run CPU work in
-//! parallel (see examples-gil-analog). The `JoinHandle`s must be joined:
-//! when `main` returns, the process ends and takes unfinished threads with it.
-//! Try removing the join loop (the downloads never finish), or making the
-//! list ten files long (still two seconds).
+//! Copy: std only, no dependencies.
 
+use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -29,15 +24,21 @@ fn download_file(file_name: &str) {
     println!("Finished downloading: {file_name}");
 }
 
-fn main() {
+fn main() -> ExitCode {
     let start_time = Instant::now();
     let mut threads = Vec::new();
     let files = ["file1.txt", "file2.txt", "file3.txt"];
     for file in files {
         // `move` copies `file` (a `&'static str`) into the closure: a spawned
         // thread may outlive `main`'s locals, so it cannot borrow them.
-        let thread = thread::spawn(move || download_file(file));
-        threads.push(thread);
+        // `Builder::spawn` returns the OS's refusal instead of panicking.
+        match thread::Builder::new().spawn(move || download_file(file)) {
+            Ok(thread) => threads.push(thread),
+            Err(e) => {
+                eprintln!("error: thread::Builder::spawn failed for {file}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
     }
     for thread in threads {
         thread.join().unwrap();
@@ -46,4 +47,5 @@ fn main() {
         "Total time: {:.2} seconds",
         start_time.elapsed().as_secs_f64()
     );
+    ExitCode::SUCCESS
 }

@@ -1,50 +1,29 @@
-//! Guide, extra answer 2: what an idle thread really costs in memory.
+//! Guide, extra answer 2 ("~8 MB per thread"): what an idle thread really costs.
 //!
-//! The guide says each thread uses about 8 MB for its stack. This program
-//! starts N threads, parks every one of them on a `Barrier`, and asks the
-//! kernel how much the process grew: its address space (`VmSize`, what was
-//! reserved) and its anonymous resident memory (`RssAnon`, what was really
-//! touched), both from `/proc/self/status`, divided by N.
+//! Starts N threads, parks them all on a `Barrier`, and divides the growth of
+//! the process's address space (`VmSize`: reserved) and anonymous resident
+//! memory (`RssAnon`: touched) by N. Look at the two per-thread lines: about
+//! 2 MiB reserved (the whole stack), a few KiB resident.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin thread-memory -- 10000 [STACK_KIB]`
 //!
-//!     cargo run -p examples-threads --bin thread-memory -- 10000
-//!     cargo run -p examples-threads --bin thread-memory -- 10000 8192
+//! What Rust changes: a 2 MiB default stack (`Builder::stack_size`,
+//! `RUST_MIN_STACK`), and `Builder::spawn` says when the OS refuses a thread.
 //!
-//! The first argument is the number of threads (default 1000), the optional
-//! second one a stack size in KiB. Look at the two per-thread lines: about
-//! 2 MiB of address space is reserved per thread (Rust's default stack; the
-//! second command asks for 8 MiB, the size glibc and so CPython use when
-//! `ulimit -s` is 8192), but only a few KiB of it become resident, because
-//! the kernel hands out a page only when a thread first touches it. The
-//! "8 MB" is a reservation of address space, not memory in use. The
-//! reserved figure also holds each thread's guard page and signal stack and
-//! a share of glibc's malloc arenas (64 MiB of address space each, up to 8
-//! per core), which is why it is larger for a few hundred threads. The kernel
-//! line is each thread's kernel stack, outside the process's own memory; it
-//! is read from the machine-wide `/proc/meminfo`, so other programs starting
-//! or ending threads at the same time blur it.
+//! Try: 20000 threads, and read the error (the crate README says why).
 //!
-//! What Rust changes: a spawned thread gets a 2 MiB stack unless you ask for
-//! another size with `thread::Builder::stack_size` (or set `RUST_MIN_STACK`),
-//! and `Builder::spawn` returns an error instead of panicking when the OS
-//! refuses another thread, so this program can say how far it got.
-//! Try 20000 threads: the program stops near 16,000 with an error, though
-//! memory is plentiful. Every thread costs four memory mappings (its stack
-//! and guard page, and the alternate signal stack Rust installs to report a
-//! stack overflow, with its own guard), and `vm.max_map_count` allows 65,530
-//! by default. Right at that edge std itself can panic inside the new
-//! thread ("failed to set up alternative stack guard page"), before the
-//! closure runs: the one panic message here that is not this program's.
+//! Copy: needs this crate's `cli` module (argument plumbing).
 
 use std::fs;
 use std::process::ExitCode;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use examples_threads::{count_arg, exit_code};
+use examples_threads::cli::{MAX_THREADS, count_arg, exit_code};
 
 const DEFAULT_THREADS: usize = 1000;
+/// A stack must fit in a process's address space: 128 TiB on x86-64 Linux.
+const MAX_STACK_KIB: u64 = 128 << 30;
 
 /// One `Name:   1234 kB` line of a `/proc` status file, in KiB.
 fn proc_kib(path: &str, field: &str) -> Result<u64, String> {
@@ -73,8 +52,9 @@ fn usage() -> Result<Usage, String> {
 }
 
 fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of threads")?.unwrap_or(DEFAULT_THREADS);
-    let stack_kib: Option<usize> = count_arg(2, "the stack size in KiB")?;
+    // Both refused before anything is allocated if they cannot fit.
+    let n = count_arg(1, "the number of threads", MAX_THREADS)?.unwrap_or(DEFAULT_THREADS);
+    let stack_kib: Option<usize> = count_arg(2, "the stack size in KiB", MAX_STACK_KIB)?;
 
     let before = usage()?;
     // N threads plus `main` meet at the barrier twice: once when all have
@@ -94,7 +74,12 @@ fn run() -> Result<(), String> {
         match spawned {
             Ok(handle) => handles.push(handle),
             // Returning here ends the process, and with it the parked threads.
-            Err(e) => return Err(format!("could not start thread {} of {n}: {e}", i + 1)),
+            Err(e) => {
+                let which = i + 1;
+                return Err(format!(
+                    "thread::Builder::spawn failed for thread {which} of {n}: {e}"
+                ));
+            }
         }
     }
     barrier.wait();

@@ -1,23 +1,19 @@
-//! Guide §3, without `join`: `main` returns and the counting thread dies.
+//! Guide §3 without `join`: `main` returns and the counting thread dies.
 //!
-//! The same program as `thread`, minus the last two lines of `main`. The
-//! spawned thread is still counting (it sleeps a second after each number)
-//! when `main` returns, and returning from `main` ends the whole process.
+//! Look for `Main program running` and at most a `Number: 0` (the thread may
+//! or may not print it before the process exits); never `Number: 1`.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin thread-no-join`
 //!
-//!     cargo run -p examples-threads --bin thread-no-join
+//! What Rust changes: Python waits for non-daemon threads at exit and prints
+//! all five numbers; every Rust thread is what Python calls a daemon thread.
+//! Dropping a `JoinHandle` detaches the thread, it does not wait for it.
 //!
-//! Look for `Main program running` and at most a `Number: 0`, which the new
-//! thread may or may not get to print before the process exits. `Number: 1`
-//! never appears: it would come a second later.
+//! Try: put `thread::sleep(Duration::from_secs(3))` at the end of `main`.
 //!
-//! What Rust changes: Python waits for every non-daemon thread before the
-//! interpreter exits, so the same program there still prints all five
-//! numbers. A Rust thread is always what Python calls a daemon thread. Join
-//! every handle, or use `std::thread::scope` (see `thread-scope`), which
-//! joins for you.
+//! Copy: std only, no dependencies.
 
+use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
@@ -28,10 +24,13 @@ fn print_numbers() {
     }
 }
 
-fn main() {
-    // The handle is dropped at once: dropping a `JoinHandle` detaches the
-    // thread; it does not wait for it.
-    thread::spawn(print_numbers);
+fn main() -> ExitCode {
+    // The handle is dropped at once: the thread is detached.
+    if let Err(e) = thread::Builder::new().spawn(print_numbers) {
+        eprintln!("error: thread::Builder::spawn failed: {e}");
+        return ExitCode::FAILURE;
+    }
     println!("Main program running");
     // `main` returns here, the process exits, and the thread with it.
+    ExitCode::SUCCESS
 }

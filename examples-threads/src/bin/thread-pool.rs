@@ -1,33 +1,24 @@
-//! Guide tip 12 (`concurrent.futures`) on top of §5: the §5 downloads run
-//! through a fixed pool of worker threads instead of one thread per file.
-//!
-//! The pool lives in this crate's `src/lib.rs`: N workers take jobs from one
-//! shared `crossbeam_channel` queue. `submit` returns a handle whose
-//! `result()` waits for the job, `map` keeps input order, `as_completed`
-//! yields results as they finish, and a job that panics becomes that job's
-//! error while its worker carries on.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-threads --bin thread-pool
+//! Guide tip 12 (`concurrent.futures`) on §5: the downloads through a fixed
+//! pool of worker threads (the pool is `src/pool.rs` in this crate).
 //!
 //! Look at the first block: two workers for three 2 s downloads, so
-//! `file3.txt` starts only after a `Finished` line and the total is 4 s, not
-//! 2 s. With three workers (second block) it is 2 s again. The third block
-//! prints results fastest first, whatever the submission order. The one
-//! line on stderr comes from the panic hook, which runs on the panicking
-//! worker before the pool catches the panic and hands it to the job's handle.
+//! `file3.txt` starts only after a `Finished` line and the total is 4 s; with
+//! three workers it is 2 s. `as_completed` prints fastest first. The stderr
+//! line is the panic hook, on the worker, before the pool catches the panic.
+//!
+//! Run: `cargo run -p examples-threads --bin thread-pool`
 //!
 //! What Rust changes: the pool is a channel of boxed closures and a `for`
-//! loop per worker, with no lock around the queue (crossbeam's receiver can
-//! be cloned; std's mpsc one cannot). Shutting down is dropping the sender:
-//! each worker's loop ends once the queue is empty, and the pool joins every
-//! thread, so no job is cut off when `main` returns. For real work use
-//! `rayon`. Try a pool of 1 (`ThreadPool::new(1)`): the first block then
-//! takes 6 s, like §1.
+//! loop per worker, no lock around the queue; shutdown is dropping the
+//! sender, and the pool joins every worker. For real work use `rayon`.
+//!
+//! Try: a pool of 1 (`ThreadPool::new(1)`): the first block then takes 6 s.
+//!
+//! Copy: needs this crate's library (`src/pool.rs`) and crossbeam-channel.
 
 use std::error::Error;
 use std::panic;
+use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -53,7 +44,7 @@ fn download_broken(file_name: &str) -> String {
     panic!("connection reset while downloading {file_name}");
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn run() -> Result<(), Box<dyn Error>> {
     // The default hook prints the message, its source location and a
     // backtrace hint (or a whole backtrace under `RUST_BACKTRACE=1`). For an
     // expected demo panic one line on stderr is enough.
@@ -141,4 +132,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         ThreadPool::default_size()
     );
     Ok(())
+}
+
+fn main() -> ExitCode {
+    // The error's Display form, one line (`main` returning `Result` would
+    // print its Debug form, `Os { code: 11, kind: WouldBlock, .. }`).
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

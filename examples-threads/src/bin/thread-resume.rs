@@ -1,34 +1,24 @@
-//! Guide, extra answer 1: when does a waiting thread resume? As soon as the
-//! event it waits for has happened *and* the OS has put it back on a core.
+//! Guide, extra answer 1: a waiting thread resumes once its event has
+//! happened *and* the OS has put it back on a core.
 //!
-//! A thread blocked in `sleep`, a channel `recv`, a `Condvar` wait or `park`
-//! uses no CPU: the kernel has set it aside until its event. This program
-//! makes each event happen ten times while another thread waits for it, and
-//! prints how long the waiter took to run again after the event (its
-//! wake-up latency): the median and the worst of the ten.
+//! Fires each event (a sleep's deadline, a channel `send`, `notify_one`,
+//! `unpark`) ten times while another thread waits, and prints the median and
+//! worst wake-up latency. Look at the medians: microseconds on an idle
+//! machine, milliseconds when runnable threads queue for the cores.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin thread-resume`
 //!
-//!     cargo run -p examples-threads --bin thread-resume
+//! What Rust changes: no GIL to take back after waking. A `Condvar` or `park`
+//! may wake spuriously, so both waits re-check their condition in a loop.
 //!
-//! On an idle machine the latencies are a few to a few hundred microseconds
-//! (the kernel makes the thread runnable; a free core picks it up). Start
-//! two busy loops (`yes > /dev/null &` twice on a 2-core machine) and run it
-//! again: now the woken thread must wait for a core, and the numbers grow to
-//! milliseconds. That is why the spec only bounds them loosely (tens of
-//! milliseconds): what it checks is that the waiter resumes right after the
-//! event, not after some polling interval.
+//! Try: a `thread::sleep(1 ms)` polling loop instead of `park` (~1 ms).
 //!
-//! What Rust changes: there is no GIL to take back after waking up; the
-//! woken thread runs as soon as it has a core. A `Condvar` or `park` can
-//! also wake up without its event (a spurious wake-up), so both waits here
-//! re-check their condition in a loop (`wait_while`, the `park` loop), which
-//! is the rule for using them. Try a `thread::sleep(Duration::from_millis(1))`
-//! polling loop instead of `park`: its latency becomes about a millisecond.
+//! Copy: std only, no dependencies.
 
+use std::process::ExitCode;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// How many times each event is measured.
@@ -37,6 +27,13 @@ const ROUNDS: usize = 10;
 /// already blocked (otherwise we would time a thread that never slept).
 const SETTLE: Duration = Duration::from_millis(20);
 const NAP: Duration = Duration::from_millis(50);
+
+/// `thread::spawn`, but the OS's refusal is an error line, not a panic.
+fn spawn(what: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>, String> {
+    thread::Builder::new()
+        .spawn(f)
+        .map_err(|e| format!("thread::Builder::spawn failed for the {what} waiter: {e}"))
+}
 
 /// Prints the median and the worst latency, in milliseconds.
 fn report(what: &str, after: &str, mut latencies: Vec<Duration>) {
@@ -65,14 +62,14 @@ fn sleep_latency() -> Vec<Duration> {
 
 /// Channel: the event is a `send`; the message carries the moment it was
 /// sent, the waiter sends back how long it took to get it.
-fn channel_latency() -> Vec<Duration> {
+fn channel_latency() -> Result<Vec<Duration>, String> {
     let (event_tx, event_rx) = mpsc::channel::<Instant>();
     let (report_tx, report_rx) = mpsc::channel();
-    let waiter = thread::spawn(move || {
+    let waiter = spawn("channel", move || {
         for sent_at in event_rx {
             let _ = report_tx.send(sent_at.elapsed());
         }
-    });
+    })?;
     let mut latencies = Vec::new();
     for _ in 0..ROUNDS {
         thread::sleep(SETTLE);
@@ -83,15 +80,15 @@ fn channel_latency() -> Vec<Duration> {
     // Ends the waiter's loop, then `join` it; a panic there is a bug.
     drop(event_tx);
     waiter.join().unwrap();
-    latencies
+    Ok(latencies)
 }
 
 /// Condvar: the event is `notify_one` after a state change under the mutex.
-fn condvar_latency() -> Vec<Duration> {
+fn condvar_latency() -> Result<Vec<Duration>, String> {
     let shared = Arc::new((Mutex::new(None::<Instant>), Condvar::new()));
     let (report_tx, report_rx) = mpsc::channel();
     let waiter_shared = Arc::clone(&shared);
-    let waiter = thread::spawn(move || {
+    let waiter = spawn("Condvar", move || {
         let (state, changed) = &*waiter_shared;
         for _ in 0..ROUNDS {
             // `wait_while` releases the lock while blocked and re-checks the
@@ -104,7 +101,7 @@ fn condvar_latency() -> Vec<Duration> {
             drop(stamp);
             let _ = report_tx.send(latency);
         }
-    });
+    })?;
     let (state, changed) = &*shared;
     let mut latencies = Vec::new();
     for _ in 0..ROUNDS {
@@ -114,15 +111,15 @@ fn condvar_latency() -> Vec<Duration> {
         latencies.extend(report_rx.recv().ok().flatten());
     }
     waiter.join().unwrap();
-    latencies
+    Ok(latencies)
 }
 
 /// Park: the event is `unpark` on the waiting thread's handle.
-fn park_latency() -> Vec<Duration> {
+fn park_latency() -> Result<Vec<Duration>, String> {
     let stamp = Arc::new(Mutex::new(None::<Instant>));
     let (report_tx, report_rx) = mpsc::channel();
     let waiter_stamp = Arc::clone(&stamp);
-    let waiter = thread::spawn(move || {
+    let waiter = spawn("park", move || {
         for _ in 0..ROUNDS {
             // `park` may return without an `unpark`: loop until the stamp is
             // really there. The guard is a temporary, dropped before `park`.
@@ -134,7 +131,7 @@ fn park_latency() -> Vec<Duration> {
             };
             let _ = report_tx.send(unparked_at.elapsed());
         }
-    });
+    })?;
     let mut latencies = Vec::new();
     for _ in 0..ROUNDS {
         thread::sleep(SETTLE);
@@ -143,15 +140,15 @@ fn park_latency() -> Vec<Duration> {
         latencies.extend(report_rx.recv());
     }
     waiter.join().unwrap();
-    latencies
+    Ok(latencies)
 }
 
-fn main() {
+fn run() -> Result<(), String> {
     println!("Wake-up latency: from the event to the waiting thread running again");
     report("thread::sleep(50 ms)", "its deadline", sleep_latency());
-    report("channel recv", "the send", channel_latency());
-    report("Condvar::wait_while", "notify_one", condvar_latency());
-    report("thread::park", "unpark", park_latency());
+    report("channel recv", "the send", channel_latency()?);
+    report("Condvar::wait_while", "notify_one", condvar_latency()?);
+    report("thread::park", "unpark", park_latency()?);
 
     // An `unpark` that comes first is not lost: it leaves a token, and the
     // next `park` consumes it and returns at once.
@@ -162,4 +159,15 @@ fn main() {
         "unpark before park: park returned after {:.3} ms (the wake-up was kept)",
         start.elapsed().as_secs_f64() * 1000.0
     );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

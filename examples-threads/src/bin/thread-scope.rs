@@ -1,22 +1,19 @@
-//! Guide §3 with `std::thread::scope`: threads that borrow, joined for you.
+//! Guide §3 with `std::thread::scope`: a thread that borrows, joined for you.
 //!
-//! `thread::spawn` demands a `'static` closure because the new thread might
-//! outlive the function that started it. A scope removes that doubt: every
-//! thread spawned inside `thread::scope` is joined before the scope returns,
-//! so the threads may borrow `main`'s locals, even mutably.
+//! Look for the lines of `thread` (the first two in either order), then a
+//! last line computed from a counter the thread borrowed mutably.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin thread-scope`
 //!
-//!     cargo run -p examples-threads --bin thread-scope
+//! What Rust changes: `thread::spawn` needs a `'static` closure because the
+//! thread might outlive `main`'s locals; a scope joins every thread before it
+//! returns, so the borrow checker can let them borrow `label` and `printed`.
 //!
-//! Look for the same lines as `thread` (the first two in either order), then
-//! a last line computed from a variable the thread borrowed mutably.
+//! Try: read `printed` inside the scope: the compiler refuses (still borrowed).
 //!
-//! What Rust changes: the borrow checker proves that `label` outlives the
-//! thread and that nobody else touches `printed` while it runs. Try using
-//! `printed` in `main` inside the scope: the compiler refuses, because the
-//! thread still holds the mutable borrow.
+//! Copy: std only, no dependencies.
 
+use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
@@ -29,14 +26,23 @@ fn print_numbers(label: &str, printed: &mut u32) {
     }
 }
 
-fn main() {
+fn main() -> ExitCode {
     let label = String::from("Number");
     let mut printed = 0;
-    thread::scope(|s| {
+    let spawned = thread::scope(|s| {
         // Both borrows end when the scope joins this thread.
-        s.spawn(|| print_numbers(&label, &mut printed));
-        println!("Main program running");
+        let spawned =
+            thread::Builder::new().spawn_scoped(s, || print_numbers(&label, &mut printed));
+        if spawned.is_ok() {
+            println!("Main program running");
+        }
+        spawned.map(|_| ())
     }); // <- every thread of the scope is joined here; a panic in one resurfaces here
+    if let Err(e) = spawned {
+        eprintln!("error: thread::Builder::spawn_scoped failed: {e}");
+        return ExitCode::FAILURE;
+    }
     println!("Thread finished");
     println!("The thread printed {printed} numbers");
+    ExitCode::SUCCESS
 }

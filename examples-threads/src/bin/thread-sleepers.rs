@@ -1,29 +1,24 @@
-//! Guide §5 scaled up: N threads that each wait 2 seconds.
+//! Guide §5 scaled up: N threads that each wait 2 seconds, all at once.
 //!
-//! Section 5 downloads three files on three threads and takes 2 seconds,
-//! not 6. This program asks how far that goes: it starts N threads, each
-//! sleeping 2 seconds like one simulated download, joins them all and prints
-//! the total time and its ratio to the ideal 2 seconds. The ratio grows only
-//! by the time it takes to start N threads, since sleeping threads use no CPU.
+//! Look at the ratio of the total to the ideal 2 s: close to 1 for thousands
+//! of threads, since sleeping threads use no CPU; what grows is the time to
+//! start them. Compare `task-sleepers` in examples-async (a million tasks).
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-threads --bin thread-sleepers -- 10000
-//!
-//! The argument is the number of threads (default 100). Look at the ratio:
-//! close to 1 for thousands of threads. Compare `task-sleepers` in
-//! examples-async, which does the same with a million tokio tasks.
+//! Run: `cargo run -p examples-threads --bin thread-sleepers -- 10000`
 //!
 //! What Rust changes: no GIL to hand over when a sleeper wakes, and
 //! `Builder::spawn` returns an error, not a panic, when the OS says no more
-//! threads (`ulimit -u`, `/proc/sys/kernel/threads-max`, memory mappings).
-//! Try 40000 threads and read the error.
+//! threads (`ulimit -u`, `threads-max`, memory mappings).
+//!
+//! Try: 40000 threads, and read the error.
+//!
+//! Copy: needs this crate's `cli` module (argument plumbing).
 
 use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use examples_threads::{count_arg, exit_code};
+use examples_threads::cli::{MAX_THREADS, count_arg, exit_code};
 
 const DEFAULT_THREADS: usize = 100;
 const SLEEP: Duration = Duration::from_secs(2);
@@ -34,14 +29,19 @@ fn sleep_like_a_download() {
 }
 
 fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of threads")?.unwrap_or(DEFAULT_THREADS);
+    let n = count_arg(1, "the number of threads", MAX_THREADS)?.unwrap_or(DEFAULT_THREADS);
 
     let start = Instant::now();
     let mut handles = Vec::with_capacity(n);
     for i in 0..n {
         let handle = thread::Builder::new()
             .spawn(sleep_like_a_download)
-            .map_err(|e| format!("could not start thread {} of {n}: {e}", i + 1))?;
+            .map_err(|e| {
+                format!(
+                    "thread::Builder::spawn failed for thread {} of {n}: {e}",
+                    i + 1
+                )
+            })?;
         handles.push(handle);
     }
     for handle in handles {

@@ -1,36 +1,30 @@
 //! Guide summary table: how long does it take to start a thread?
 //!
-//! The guide ranks threads, processes and async tasks by start-up cost
-//! without a number. This program starts N threads one after another, each
-//! doing nothing, and joins each before starting the next, so it measures the
-//! whole life of a thread: `spawn` (create it, give it a stack, schedule it)
-//! plus `join` (wait for it to end, collect its result).
+//! Starts N threads one after another, each doing nothing, joining each
+//! before the next: the whole life of a thread, `spawn` plus `join`. Look at
+//! the microseconds per thread: tens, a system call or two and a trip
+//! through the scheduler. Compare `task-startup` and `process-startup`.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin thread-startup -- 10000`
 //!
-//!     cargo run -p examples-threads --bin thread-startup -- 10000
+//! What Rust changes: nothing is hidden: a Rust thread is one OS thread, and
+//! the closure's return value comes back through `join`.
 //!
-//! The argument is the number of threads (default 1000). Look at the
-//! microseconds per thread: tens of microseconds, a system call or two plus a
-//! trip through the scheduler. Compare `task-startup` (examples-async) and
-//! `process-startup` (examples-process); `cargo xtask bench` runs all three.
+//! Try: `Builder::new().stack_size(64 * 1024)`: the time barely moves.
 //!
-//! What Rust changes: nothing is hidden. A Rust thread is one OS thread
-//! (a pthread), and a closure's return value comes back through `join`.
-//! Try `thread::Builder::new().stack_size(64 * 1024)`: the time barely
-//! moves, because a stack is reserved, not filled.
+//! Copy: needs this crate's `cli` module (argument plumbing).
 
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::thread;
 use std::time::Instant;
 
-use examples_threads::{count_arg, exit_code};
+use examples_threads::cli::{count_arg, exit_code};
 
 const DEFAULT_THREADS: u32 = 1000;
 
 fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of threads")?.unwrap_or(DEFAULT_THREADS);
+    let n = count_arg(1, "the number of threads", u64::from(u32::MAX))?.unwrap_or(DEFAULT_THREADS);
 
     let start = Instant::now();
     let mut total = 0u64;
@@ -38,7 +32,12 @@ fn run() -> Result<(), String> {
         // `black_box` keeps the optimizer from seeing through the closure.
         let handle = thread::Builder::new()
             .spawn(move || black_box(u64::from(i)))
-            .map_err(|e| format!("could not start thread {} of {n}: {e}", i + 1))?;
+            .map_err(|e| {
+                format!(
+                    "thread::Builder::spawn failed for thread {} of {n}: {e}",
+                    i + 1
+                )
+            })?;
         // `unwrap`: the closure cannot panic; if it did, that is a bug.
         total += handle.join().unwrap();
     }

@@ -1,36 +1,31 @@
 //! Guide §3 and §5: what it costs to hand work from one thread to another.
 //!
-//! Two threads play ping-pong over a pair of channels: `main` sends a number,
-//! the other thread sends it back plus one, N times. Each round trip wakes
-//! each thread once, so it is two hand-overs between threads; when the other
-//! thread is asleep, a hand-over is a system call to wake it and a trip
-//! through the OS scheduler (a context switch).
+//! Two threads play ping-pong over two channels, N round trips, each waking
+//! the sleeping partner through the kernel (a context switch). Look at the
+//! microseconds per round trip, then at `task-switch` in examples-async,
+//! where two tokio tasks do the same without the kernel. The number moves
+//! with the machine's load.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads --bin thread-switch -- 100000`
 //!
-//!     cargo run -p examples-threads --bin thread-switch -- 100000
+//! What Rust changes: `mpsc` channels move ownership of each value; dropping
+//! the sender ends the receiver's loop.
 //!
-//! The argument is the number of round trips (default 10000). Look at the
-//! microseconds per round trip, then compare `task-switch` in examples-async,
-//! where two tokio tasks on one thread do the same without the kernel.
-//! The number moves a lot with the machine's load: with two idle cores the
-//! channel may catch its partner by spinning briefly instead of sleeping.
+//! Try: `sync_channel(0)`, a rendezvous channel.
 //!
-//! What Rust changes: `std::sync::mpsc` channels move ownership of each
-//! value; dropping the sender ends the receiver's loop (see the pitfall in
-//! the thread pool example). Try `sync_channel(0)`, a rendezvous channel.
+//! Copy: needs this crate's `cli` module (argument plumbing).
 
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Instant;
 
-use examples_threads::{count_arg, exit_code};
+use examples_threads::cli::{count_arg, exit_code};
 
 const DEFAULT_ROUND_TRIPS: u64 = 10_000;
 
 fn run() -> Result<(), String> {
-    let n = count_arg(1, "the number of round trips")?.unwrap_or(DEFAULT_ROUND_TRIPS);
+    let n = count_arg(1, "the number of round trips", u64::MAX)?.unwrap_or(DEFAULT_ROUND_TRIPS);
 
     let (ping_tx, ping_rx) = mpsc::channel::<u64>();
     let (pong_tx, pong_rx) = mpsc::channel::<u64>();
@@ -43,7 +38,7 @@ fn run() -> Result<(), String> {
                 }
             }
         })
-        .map_err(|e| format!("could not start the echo thread: {e}"))?;
+        .map_err(|e| format!("thread::Builder::spawn failed for the echo thread: {e}"))?;
 
     let start = Instant::now();
     let mut value = 0;

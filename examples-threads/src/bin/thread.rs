@@ -1,26 +1,20 @@
-//! Guide §3, threads: one extra thread counts while `main` carries on.
+//! Guide §3, threads: one spawned thread counts while `main` carries on.
 //!
-//! `print_numbers` runs on a spawned thread and prints `Number: 0` to
-//! `Number: 4`, one a second. Meanwhile the main thread prints its own line,
-//! then waits for the other thread with `join` before its last line.
+//! Look at the first two lines: nothing orders two threads' first prints, so
+//! `Main program running` and `Number: 0` come in either order (run it a few
+//! times). After them the sleeps and `join` order everything.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-threads`
 //!
-//!     cargo run -p examples-threads
+//! What Rust changes: no GIL, so both threads may run at the same instant;
+//! `join()` hands back the thread's panic as an `Err`; `Builder::spawn`
+//! returns the OS's refusal as an error where `thread::spawn` would panic.
 //!
-//! Look at the first two lines. The guide shows `Main program running` first,
-//! but nothing orders the two threads' first prints: `spawn` only asks the OS
-//! to schedule the new thread, and either one may print first (CPython 3.11
-//! on this project's machine prints `Number: 0` first). Run it a few times.
-//! Everything after those two lines is ordered: the numbers by the sleeps,
-//! `Thread finished` by `join`.
+//! Try: delete the `join` line: `main` returning ends the counting thread.
 //!
-//! What Rust changes: `thread::spawn` takes a closure and returns a
-//! `JoinHandle`; `join()` returns `Err` if the thread panicked. There is no
-//! GIL, so the threads really could run at the same instant on two cores.
-//! Try deleting the `join()` line: the program then ends as soon as `main`
-//! returns, killing the counting thread (see the `thread-no-join` binary).
+//! Copy: std only, no dependencies.
 
+use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
@@ -31,13 +25,20 @@ fn print_numbers() {
     }
 }
 
-fn main() {
+fn main() -> ExitCode {
     // A plain function is a closure too: `spawn` needs something it can call
     // once on the new thread, with no borrowed data (`'static`).
-    let thread = thread::spawn(print_numbers);
+    let thread = match thread::Builder::new().spawn(print_numbers) {
+        Ok(thread) => thread,
+        Err(e) => {
+            eprintln!("error: thread::Builder::spawn failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("Main program running");
-    // `join` blocks until `print_numbers` returns. `unwrap` is right here: the
-    // only error is a panic inside the thread, which is a bug to surface.
+    // `join` waits for `print_numbers` to return. `unwrap`: its only error
+    // is a panic inside the thread, a bug to surface.
     thread.join().unwrap();
     println!("Thread finished");
+    ExitCode::SUCCESS
 }
