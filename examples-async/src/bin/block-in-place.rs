@@ -67,7 +67,27 @@ fn build(builder: &mut Builder) -> Runtime {
     })
 }
 
+/// tokio panics when the OS refuses it a thread. Ask for as many as this
+/// program uses at once first (2 workers and a blocking thread), through
+/// `thread::Builder`, so that a low thread limit is one error line.
+fn check_threads(n: usize) -> std::io::Result<()> {
+    let nap = || std::thread::sleep(Duration::from_millis(20));
+    let threads: Vec<_> = (0..n)
+        .map(|_| std::thread::Builder::new().spawn(nap))
+        .collect::<Result<_, _>>()?;
+    threads
+        .into_iter()
+        .for_each(|t| t.join().expect("a nap cannot panic"));
+    Ok(())
+}
+
 fn main() {
+    if let Err(e) = check_threads(3) {
+        eprintln!(
+            "error: this program needs 3 threads beside main: thread::Builder::spawn failed: {e}"
+        );
+        std::process::exit(1);
+    }
     let multi = build(Builder::new_multi_thread().worker_threads(2));
     with_ticker(
         "fix 1: block_in_place on a multi_thread runtime:",

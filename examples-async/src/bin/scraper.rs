@@ -98,8 +98,7 @@ async fn main() {
     let (count, limit, prefix) = match parse_args(std::env::args_os().skip(1).collect()) {
         Ok(args) => args,
         Err(why) => {
-            eprintln!("error: {why}");
-            eprintln!("usage: scraper [--count N] [--limit K] [URL_PREFIX]");
+            eprintln!("error: {why} (usage: scraper [--count N] [--limit K] [URL_PREFIX])");
             std::process::exit(2);
         }
     };
