@@ -117,7 +117,10 @@ fn run() -> Result<(), String> {
 
     // Every timed run must reproduce the guide's sums; a mismatch would be a
     // bug in this program, not a timing effect.
-    let expected: Vec<u64> = GUIDE_RANGES.iter().map(|&(s, e)| sum_squares(s, e)).collect();
+    let expected: Vec<u64> = GUIDE_RANGES
+        .iter()
+        .map(|&(s, e)| sum_squares(s, e))
+        .collect();
     if sums.iter().any(|way_sums| *way_sums != expected) {
         return Err("the timed runs computed different sums".to_string());
     }
