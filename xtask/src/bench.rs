@@ -203,7 +203,8 @@ pub fn run(quick: bool, workspace_root: &Path) -> Result<(), String> {
 /// is listed in [`Report::failures`].
 pub fn measure_and_write(quick: bool, workspace_root: &Path) -> Result<Report, String> {
     build(workspace_root)?;
-    let bin_dir = target_dir(workspace_root).join("release");
+    let target = target_dir(workspace_root)?;
+    let bin_dir = target.join("release");
     let report = measure(quick, &bin_dir);
 
     let markdown = render::markdown(&report);
@@ -211,7 +212,7 @@ pub fn measure_and_write(quick: bool, workspace_root: &Path) -> Result<Report, S
     print!("{markdown}");
     let chart = svg::chart(&report);
 
-    let out = target_dir(workspace_root).join("bench");
+    let out = target.join("bench");
     write(&out.join("results.md"), &render::page(&report, "chart.svg"))?;
     write(&out.join("chart.svg"), &chart)?;
     println!("\nwrote {}", out.join("results.md").display());
@@ -256,10 +257,11 @@ fn run_bin(
     let shown = format!("{bin} {}", args.join(" "));
     let timed =
         run::run_example(&bin_dir.join(bin), args, timeout).map_err(|e| format!("{shown}: {e}"))?;
+    let wall = timed.run.wall;
     let r = timed.run;
     let why = match r.exit {
         Exit::Code(0) => {
-            eprintln!("  {shown:<32} {:>7.2} s", timed.wall.as_secs_f64());
+            eprintln!("  {shown:<32} {:>7.2} s", wall.as_secs_f64());
             return Ok(r.stdout);
         }
         Exit::Code(code) => format!("exit status {code}"),

@@ -4,6 +4,7 @@
 //! the spec of binary `B` is `expected/B.txt`. A binary without a spec, or a
 //! spec without a binary, is an error: every example is verified.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -40,45 +41,129 @@ impl Example {
     }
 }
 
-/// The workspace root: the parent of the xtask crate.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// The workspace the current directory belongs to, as cargo itself finds it
+/// (`cargo locate-project --workspace`), at run time: a path compiled into
+/// the xtask could be another checkout's when a target directory is shared.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    let out = crate::run::cargo()
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run `cargo locate-project`: {e}"))?;
+    if !out.status.success() {
+        return Err(
+            "`cargo locate-project --workspace` failed: run the xtask inside the workspace".into(),
+        );
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end());
+    manifest
         .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("`cargo locate-project` printed `{}`", manifest.display()))
 }
 
-/// Where cargo puts build output: `CARGO_TARGET_DIR`, else `<root>/target`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
+/// Where cargo puts build output, as `cargo metadata` reports it (so
+/// `CARGO_TARGET_DIR` and `build.target-dir` in any config are honoured).
+pub fn target_dir(root: &Path) -> Result<PathBuf, String> {
+    let out = crate::run::cargo()
+        .current_dir(root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("`cargo metadata` printed no JSON: {e}"))?;
+    value["target_directory"]
+        .as_str()
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
+        .ok_or_else(|| "`cargo metadata` names no target directory".to_string())
+}
+
+/// The executables in cargo's `--message-format=json` output, by package
+/// directory name and binary name.
+pub fn executables(json_lines: &str) -> HashMap<(String, String), PathBuf> {
+    let mut bins = HashMap::new();
+    for line in json_lines.lines() {
+        let Ok(m) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let is_bin = m["target"]["kind"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k == "bin"));
+        let package = m["manifest_path"]
+            .as_str()
+            .and_then(|p| Path::new(p).parent()?.file_name()?.to_str());
+        if let (true, Some(package), Some(name), Some(exe)) = (
+            m["reason"] == "compiler-artifact" && is_bin,
+            package,
+            m["target"]["name"].as_str(),
+            m["executable"].as_str(),
+        ) {
+            bins.insert((package.to_string(), name.to_string()), PathBuf::from(exe));
+        }
+    }
+    bins
 }
 
 /// Every example, grouped by package in guide order (a package's place is
 /// its lowest section), the `default-run` binary first within a package.
 /// Errors are one line each, `path:line: what is wrong` for a bad spec.
 pub fn load(root: &Path) -> Result<Vec<Example>, String> {
-    let (examples, errors) = load_lenient(root)?;
-    match errors.into_iter().next() {
-        Some(e) => Err(e),
+    let (examples, broken) = load_lenient(root)?;
+    match broken.into_iter().next() {
+        Some(b) => Err(b.message),
         None => Ok(examples),
     }
 }
 
-/// Like [`load`], but a package with an error is left out and its error
-/// returned beside the rest, so one broken crate does not stop the
-/// verification of another.
-pub fn load_lenient(root: &Path) -> Result<(Vec<Example>, Vec<String>), String> {
+/// A package that could not be loaded.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    pub package: String,
+    /// Its binaries (`src/bin/*.rs`), so a name can be traced to it.
+    pub bins: Vec<String>,
+    /// One line: `path:line: what is wrong` for a bad spec.
+    pub message: String,
+}
+
+/// Like [`load`], but a package with an error is left out and returned
+/// beside the rest, so one broken crate does not stop the verification of
+/// another.
+pub fn load_lenient(root: &Path) -> Result<(Vec<Example>, Vec<Broken>), String> {
     let mut examples = Vec::new();
-    let mut errors = Vec::new();
+    let mut broken = Vec::new();
     for dir in package_dirs(root)? {
         match load_package(root, &dir) {
             Ok(mut e) => examples.append(&mut e),
-            Err(e) => errors.push(e),
+            Err(message) => broken.push(Broken {
+                package: dir
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                bins: file_stems(&dir.join("src/bin"), "rs").unwrap_or_default(),
+                message,
+            }),
         }
     }
-    Ok((sort(examples), errors))
+    Ok((sort(examples), broken))
+}
+
+/// The examples `names` picks (all of them when empty). Every package must
+/// load when all are picked; otherwise only the ones named, and a name that
+/// belongs to a broken package gets that package's error, not "unknown".
+pub fn select_sound(root: &Path, names: &[String]) -> Result<Vec<Example>, String> {
+    if names.is_empty() {
+        return load(root);
+    }
+    let (all, broken) = load_lenient(root)?;
+    for name in names {
+        if let Some(b) = broken
+            .iter()
+            .find(|b| &b.package == name || b.bins.contains(name))
+        {
+            return Err(b.message.clone());
+        }
+    }
+    select(&all, names)
 }
 
 fn load_package(root: &Path, dir: &Path) -> Result<Vec<Example>, String> {

@@ -1,52 +1,135 @@
-//! Command-line flags of `cargo xtask`.
+//! Command-line flags of `cargo xtask`, read as `OsString`s by lexopt (a
+//! small, dependency-free parser: `--flag=value`, `--`, and a non-UTF-8
+//! argument is an error line instead of a panic in `std::env::args`).
+
+use std::ffi::OsString;
 
 pub const USAGE: &str = "\
-usage: cargo xtask <command>
+usage: cargo xtask <command> [--help]
 
 commands:
-  list                             every example: package, binary, guide section, what it shows, command
-  verify [NAME...] [--repeat N]    release build, run and check examples against their specs
-                                   (NAME: a binary such as `sync`, or a package such as `examples-locks`)
-  bench [--quick]                  measure threads vs tasks vs processes (--quick: under 30 s)
-  help                             this text";
+  list      every example: guide section, what it shows, how to run it
+  verify    build in release mode, run and check examples against their specs
+  bench     measure threads vs tasks vs processes
+  help      this text
+
+`cargo xtask <command> --help` describes one command.";
+
+pub const LIST_HELP: &str = "\
+usage: cargo xtask list
+
+Prints every example in guide order: its section, what it shows, and the
+command that runs it. The same list is the README's section map.";
+
+pub const VERIFY_HELP: &str = "\
+usage: cargo xtask verify [NAME...] [--repeat N]
+
+Builds the examples in release mode, runs each one and checks its output
+against its spec (<package>/expected/<binary>.txt).
+
+  NAME          a binary (`sync`) or a package (`examples-locks`); default: all
+  --repeat N    N rounds in a row (default 1)
+
+Ends with `N passed, M failed, K skipped` and exits 1 if any run failed.
+Checks that need two free cores are skipped, with the evidence, when the run
+did not have them.";
+
+pub const BENCH_HELP: &str = "\
+usage: cargo xtask bench [--quick]
+
+Measures memory, start-up and hand-over costs of threads, tasks and
+processes, and CPU scaling, each in a release binary run alone. A full run
+takes a few minutes and rewrites docs/bench.md and docs/bench.svg.
+
+  --quick       small sizes, under 30 s; writes only to target/bench/";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     List,
-    Verify { names: Vec<String>, repeat: u32 },
-    Bench { quick: bool },
-    Help,
+    Verify {
+        names: Vec<String>,
+        repeat: u32,
+    },
+    Bench {
+        quick: bool,
+    },
+    /// Print this text and exit 0.
+    Help(&'static str),
 }
 
-/// Parses the arguments after `cargo xtask`. The error is one line.
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Ok(Command::Help);
+/// A command line that does not parse: one line, and the help to show.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Error {
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// Parses the arguments after `cargo xtask`.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, Error> {
+    let mut help = USAGE;
+    parse_inner(args, &mut help).map_err(|message| Error { message, help })
+}
+
+fn parse_inner(
+    args: impl IntoIterator<Item = OsString>,
+    help_text: &mut &'static str,
+) -> Result<Command, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let command = match parser.next().map_err(|e| e.to_string())? {
+        None => return Ok(Command::Help(USAGE)),
+        Some(Long("help") | Short('h')) => return Ok(Command::Help(USAGE)),
+        Some(Value(v)) => v
+            .into_string()
+            .map_err(|v| format!("unknown command `{}`", v.to_string_lossy()))?,
+        Some(other) => return Err(other.unexpected().to_string()),
+    };
+    let help = |text| -> Result<Command, String> { Ok(Command::Help(text)) };
+    let context = |e: lexopt::Error| format!("{command}: {e}");
+    *help_text = match command.as_str() {
+        "list" => LIST_HELP,
+        "verify" => VERIFY_HELP,
+        "bench" => BENCH_HELP,
+        _ => USAGE,
     };
     match command.as_str() {
-        "list" => no_more(rest).map(|()| Command::List),
-        "help" | "-h" | "--help" => Ok(Command::Help),
-        "bench" => match rest {
-            [] => Ok(Command::Bench { quick: false }),
-            [q] if q == "--quick" => Ok(Command::Bench { quick: true }),
-            [other, ..] => Err(format!("bench: unexpected argument `{other}`")),
+        "help" => help(USAGE),
+        "list" => match parser.next().map_err(context)? {
+            None => Ok(Command::List),
+            Some(Long("help") | Short('h')) => help(LIST_HELP),
+            Some(other) => Err(context(other.unexpected())),
         },
+        "bench" => {
+            let mut quick = false;
+            while let Some(arg) = parser.next().map_err(context)? {
+                match arg {
+                    Long("quick") => quick = true,
+                    Long("help") | Short('h') => return help(BENCH_HELP),
+                    other => return Err(context(other.unexpected())),
+                }
+            }
+            Ok(Command::Bench { quick })
+        }
         "verify" => {
             let mut names = Vec::new();
             let mut repeat = 1;
-            let mut it = rest.iter();
-            while let Some(arg) = it.next() {
-                match arg.as_str() {
-                    "--repeat" => {
-                        let n = it.next().ok_or("verify: --repeat needs a number")?;
+            while let Some(arg) = parser.next().map_err(context)? {
+                match arg {
+                    Long("repeat") => {
+                        let n = parser.value().map_err(context)?;
+                        let n = n.to_string_lossy();
                         repeat = n.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
                             format!("verify: --repeat takes a positive number, not `{n}`")
                         })?;
                     }
-                    flag if flag.starts_with('-') => {
-                        return Err(format!("verify: unknown flag `{flag}`"));
-                    }
-                    name => names.push(name.to_string()),
+                    Long("help") | Short('h') => return help(VERIFY_HELP),
+                    Value(name) => names.push(name.into_string().map_err(|n| {
+                        format!(
+                            "verify: `{}` is not a valid name (not UTF-8)",
+                            n.to_string_lossy()
+                        )
+                    })?),
+                    other => return Err(context(other.unexpected())),
                 }
             }
             Ok(Command::Verify { names, repeat })
@@ -55,24 +138,18 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
 }
 
-fn no_more(rest: &[String]) -> Result<(), String> {
-    match rest.first() {
-        None => Ok(()),
-        Some(a) => Err(format!("unexpected argument `{a}`")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::ffi::OsStringExt;
 
     fn p(args: &[&str]) -> Result<Command, String> {
-        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        parse(args.iter().map(OsString::from)).map_err(|e| e.message)
     }
 
     #[test]
     fn commands_parse() {
-        assert_eq!(p(&[]), Ok(Command::Help));
+        assert_eq!(p(&[]), Ok(Command::Help(USAGE)));
         assert_eq!(p(&["list"]), Ok(Command::List));
         assert_eq!(p(&["bench", "--quick"]), Ok(Command::Bench { quick: true }));
         assert_eq!(
@@ -82,6 +159,21 @@ mod tests {
                 repeat: 20
             })
         );
+        assert_eq!(
+            p(&["verify", "--repeat=3", "--", "sync"]),
+            Ok(Command::Verify {
+                names: vec!["sync".into()],
+                repeat: 3
+            })
+        );
+    }
+
+    #[test]
+    fn every_command_has_its_own_help() {
+        assert_eq!(p(&["verify", "--help"]), Ok(Command::Help(VERIFY_HELP)));
+        assert_eq!(p(&["list", "-h"]), Ok(Command::Help(LIST_HELP)));
+        assert_eq!(p(&["bench", "--help"]), Ok(Command::Help(BENCH_HELP)));
+        assert_eq!(p(&["--help"]), Ok(Command::Help(USAGE)));
     }
 
     #[test]
@@ -92,5 +184,15 @@ mod tests {
         assert!(p(&["verify", "--repeat", "0"]).is_err());
         assert!(p(&["list", "extra"]).is_err());
         assert!(p(&["bench", "--slow"]).is_err());
+        let not_utf8 = OsString::from_vec(vec![0xff]);
+        let e = parse([OsString::from("verify"), not_utf8.clone()]).unwrap_err();
+        assert!(e.message.contains("not UTF-8"), "{e:?}");
+        assert_eq!(e.help, VERIFY_HELP);
+        assert!(
+            parse([not_utf8])
+                .unwrap_err()
+                .message
+                .contains("unknown command")
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod catalog;
 pub mod cores;
 pub mod flags;
+pub mod interrupt;
 pub mod list;
 pub mod report;
 pub mod run;

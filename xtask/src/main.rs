@@ -6,34 +6,37 @@ use xtask::flags::{self, Command};
 use xtask::{bench, catalog, list, verify};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match flags::parse(&args) {
+    let command = match flags::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}\n\n{}", flags::USAGE);
+            eprintln!("error: {}\n\n{}", e.message, e.help);
             return ExitCode::from(2);
         }
     };
-    let root = catalog::workspace_root();
+    if let Command::Help(text) = command {
+        println!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    let root = match catalog::workspace_root() {
+        Ok(r) => r,
+        Err(e) => return fail(&e, 2),
+    };
     match command {
-        Command::Help => {
-            println!("{}", flags::USAGE);
-            ExitCode::SUCCESS
-        }
+        Command::Help(_) => ExitCode::SUCCESS,
         // A broken package is reported after the list of the sound ones.
         Command::List => match catalog::load_lenient(&root) {
-            Ok((examples, errors)) => {
+            Ok((examples, broken)) => {
                 print!("{}", list::render(&examples));
-                match errors.first() {
+                match broken.first() {
                     None => ExitCode::SUCCESS,
-                    Some(e) => fail(e, 2),
+                    Some(b) => fail(&b.message, 2),
                 }
             }
             Err(e) => fail(&e, 2),
         },
         Command::Verify { names, repeat } => {
             match verify::run(&root, &verify::Options { names, repeat }) {
-                Ok(summary) if summary.failed == 0 => ExitCode::SUCCESS,
+                Ok(report) if report.summary.failed == 0 => ExitCode::SUCCESS,
                 Ok(_) => ExitCode::FAILURE,
                 Err(e) => fail(&e.message, e.status),
             }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::spec::{Failure, NumberCheck, Verdict};
+use crate::spec::{Failure, Kind, NumberCheck, Verdict};
 
 /// The outcome of one run of one example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,10 +19,10 @@ impl Outcome {
     pub fn of(verdict: &Verdict) -> Outcome {
         if !verdict.passed() {
             Outcome::Failed
-        } else if verdict.skipped.is_empty() {
-            Outcome::Passed
-        } else {
+        } else if verdict.cores.as_ref().is_some_and(|c| !c.enforced) {
             Outcome::Skipped
+        } else {
+            Outcome::Passed
         }
     }
 
@@ -39,23 +39,59 @@ impl Outcome {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub name: String,
+    /// Its guide section, as the spec writes it.
+    pub section: String,
     pub outcome: Outcome,
     pub wall: Duration,
+    /// CPU time of the example and the children it waited for.
+    pub cpu: Duration,
+    /// `mode: beside-others`: it ran beside other examples.
+    pub beside_others: bool,
     /// How many runs it took (more than one: free-cores retries).
     pub attempts: u32,
     pub verdict: Verdict,
 }
 
-/// The progress line printed as soon as a run finishes.
-pub fn progress(row: &Row) -> String {
+impl Row {
+    /// Average cores it kept busy.
+    pub fn cores_used(&self) -> f64 {
+        self.cpu.as_secs_f64() / self.wall.as_secs_f64().max(1e-3)
+    }
+
+    /// Why its free-cores checks were skipped: the evidence that said busy.
+    fn skip_reason(&self) -> Option<String> {
+        let cores = self.verdict.cores.as_ref().filter(|c| !c.enforced)?;
+        let program = cores.evidence.iter().find(|e| e.contains(" outside "));
+        Some(format!(
+            "cores not free: {}",
+            program
+                .or(cores.evidence.first())
+                .cloned()
+                .unwrap_or_default()
+        ))
+    }
+}
+
+/// A `beside-others` example busier than this (in cores, on average) is
+/// reported: it is CPU-bound and belongs in the `alone` lane.
+const BUSY_BESIDE_OTHERS: f64 = 0.25;
+
+/// The progress line printed as soon as a run finishes: `[3/37] ok ...`.
+pub fn progress(row: &Row, done: usize, total: usize) -> String {
+    let count = format!("[{done}/{total}]");
     let mut line = format!(
-        "{:<4} {:<22} {:>7.2} s",
-        row.outcome.label(),
+        "{count:>7} {} {:<22} {:>6.2} s",
+        paint(row.outcome),
         row.name,
         row.wall.as_secs_f64()
     );
     if let Some(check) = headline(&row.verdict) {
         write!(line, "   {}", describe_check(check)).unwrap();
+    }
+    match &row.verdict.cores {
+        Some(c) if c.enforced => line.push_str("   cores free"),
+        Some(_) => line.push_str("   cores busy"),
+        None => {}
     }
     if row.attempts > 1 {
         write!(line, "   (run {} of up to 3)", row.attempts).unwrap();
@@ -63,20 +99,37 @@ pub fn progress(row: &Row) -> String {
     line
 }
 
-/// Everything a reader needs to see why a run failed, or which checks were
-/// skipped: the spec line, the output line, the reason, then the output.
+/// Everything a reader needs to see why a run failed, or why its free-cores
+/// checks were skipped: the spec line, the output line, the reason, the
+/// evidence, then the output.
 pub fn details(row: &Row, spec_path: &str, stdout: &str, stderr: &str) -> String {
     let mut out = String::new();
     for f in &row.verdict.failures {
         failure(&mut out, f, spec_path);
     }
-    for s in &row.verdict.skipped {
-        writeln!(
-            out,
-            "  skipped {spec_path}:{}: {} is outside {{{}}}, but this check needs two free cores",
-            s.spec_line, s.value, s.bounds
-        )
-        .unwrap();
+    if let Some(cores) = &row.verdict.cores {
+        let failed_on_cores = row.verdict.failures.iter().any(|f| f.free_cores);
+        if !cores.enforced {
+            let lines: Vec<String> = row
+                .verdict
+                .skipped
+                .iter()
+                .map(|s| s.spec_line.to_string())
+                .collect();
+            writeln!(
+                out,
+                "  skipped: the free-cores checks ({spec_path}:{}) were not enforced; the evidence:",
+                lines.join(",")
+            )
+            .unwrap();
+        } else if failed_on_cores {
+            writeln!(out, "  the cores were free during this run; the evidence:").unwrap();
+        }
+        if !cores.enforced || failed_on_cores {
+            for e in &cores.evidence {
+                writeln!(out, "    {e}").unwrap();
+            }
+        }
     }
     if row.outcome == Outcome::Failed {
         for (name, text) in [("stdout", stdout), ("stderr", stderr)] {
@@ -102,56 +155,164 @@ fn failure(out: &mut String, f: &Failure, spec_path: &str) {
     if let Some((n, text)) = &f.output_line {
         writeln!(out, "    output line {n}: {text}").unwrap();
     }
-    if f.free_cores {
-        writeln!(
-            out,
-            "    (this check needs two free cores; the machine measured free)"
-        )
-        .unwrap();
-    }
 }
 
 /// The check worth a column: the first with a window or a one-sided bound
 /// (a time, a speedup), else the first exact value (a count, a sum).
+/// Evidence is not a check.
 fn headline(verdict: &Verdict) -> Option<&NumberCheck> {
+    let checks = || verdict.numbers.iter().filter(|c| c.kind != Kind::Evidence);
     let windowed = |c: &&NumberCheck| c.bounds.contains("..") && c.bounds != "..";
-    verdict
-        .numbers
-        .iter()
+    checks()
         .find(windowed)
-        .or_else(|| verdict.numbers.iter().find(|c| c.bounds != ".."))
+        .or_else(|| checks().find(|c| c.bounds != ".."))
 }
 
+/// A check in words a reader of any language reads: `2.00 ≤ 2.03 ≤ 2.10`,
+/// `1.92 ≥ 1.5`, `200000 ≤ 200000`, `= 24157817`.
 fn describe_check(c: &NumberCheck) -> String {
-    format!("{} in {{{}}}", c.value, c.bounds)
+    let v = &c.value;
+    match c.bounds.split_once("..") {
+        None => format!("{v} = {}", c.bounds),
+        Some((lo, hi)) => {
+            let (lo, hi) = (lo.trim(), hi.trim_start_matches('=').trim());
+            match (lo.is_empty(), hi.is_empty()) {
+                (false, false) => format!("{lo} ≤ {v} ≤ {hi}"),
+                (false, true) => format!("{v} ≥ {lo}"),
+                (true, false) => format!("{v} ≤ {hi}"),
+                (true, true) => v.clone(),
+            }
+        }
+    }
 }
 
-/// The table printed once all runs are done.
+/// Widest table line, so it fits a 100-column terminal.
+const WIDTH: usize = 100;
+
+/// The table printed once all runs are done, one row per example in the
+/// order given (guide order).
 pub fn table(rows: &[Row]) -> String {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(7);
     let mut out = format!(
-        "{:<width$}  result  {:>8}  headline check (or why it failed)\n",
-        "example", "wall"
+        "{:<width$}  {:<8} result  {:>8}  {:>5}  check (or why it failed or was skipped)\n",
+        "example", "section", "wall", "cores"
     );
-    writeln!(out, "{}", "-".repeat(width + 48)).unwrap();
+    writeln!(out, "{}", "-".repeat(WIDTH.min(width + 72))).unwrap();
     for r in rows {
-        // A failed run shows why instead: its first failure.
-        let check = match r.verdict.failures.first() {
-            Some(f) => f.reason.clone(),
-            None => headline(&r.verdict)
-                .map(|c| format!("`{}`: {}", c.line, describe_check(c)))
-                .unwrap_or_default(),
+        let check = match (r.verdict.failures.first(), r.skip_reason()) {
+            (Some(f), _) => f.reason.clone(),
+            (None, Some(why)) => why,
+            (None, None) => headline(&r.verdict).map(describe_check).unwrap_or_default(),
         };
-        writeln!(
-            out,
-            "{:<width$}  {:<6}  {:>6.2} s  {check}",
+        let mut line = format!(
+            "{:<width$}  {:<8} {}    {:>6.2} s  {:>5.2}  ",
             r.name,
-            r.outcome.label(),
-            r.wall.as_secs_f64()
-        )
-        .unwrap();
+            r.section,
+            paint(r.outcome),
+            r.wall.as_secs_f64(),
+            r.cores_used(),
+        );
+        let room = WIDTH.saturating_sub(line.chars().count()).max(20);
+        if check.chars().count() > room {
+            line.extend(check.chars().take(room - 1));
+            line.push('…');
+        } else {
+            line.push_str(&check);
+        }
+        writeln!(out, "{line}").unwrap();
     }
     out
+}
+
+/// Lines worth a reader's attention after the table: free-cores checks that
+/// were never judged, and `beside-others` examples that were not idle.
+pub fn warnings(rows: &[Row], rounds: u32) -> String {
+    let mut out = String::new();
+    let mut names: Vec<&str> = Vec::new();
+    for r in rows {
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    for name in names {
+        let runs: Vec<&Row> = rows.iter().filter(|r| r.name == name).collect();
+        let judged: Vec<bool> = runs
+            .iter()
+            .filter_map(|r| r.verdict.cores.as_ref().map(|c| c.enforced))
+            .collect();
+        if !judged.is_empty() && judged.iter().all(|&e| !e) {
+            let last = runs
+                .last()
+                .and_then(|r| r.skip_reason())
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "warning: {name}: its free-cores checks were skipped in every round ({} of {rounds}); {last}",
+                judged.len()
+            )
+            .unwrap();
+        }
+        let busiest = runs
+            .iter()
+            .filter(|r| r.beside_others)
+            .map(|r| r.cores_used())
+            .fold(0.0, f64::max);
+        if busiest > BUSY_BESIDE_OTHERS {
+            writeln!(
+                out,
+                "warning: {name} (mode: beside-others) kept {busiest:.2} cores busy on average; \
+                 a CPU-bound example belongs in `mode: alone`"
+            )
+            .unwrap();
+        }
+    }
+    out
+}
+
+/// One line on a run's free-cores decision and its evidence.
+pub fn decision(row: &Row) -> String {
+    match &row.verdict.cores {
+        None => format!("{}: no free-cores checks", row.name),
+        Some(c) => format!(
+            "{}: free-cores checks {} ({})",
+            row.name,
+            if c.enforced { "enforced" } else { "skipped" },
+            c.evidence.join("; ")
+        ),
+    }
+}
+
+/// `free-cores checks: enforced in N runs, skipped in M`, if any ran.
+pub fn free_cores_line(rows: &[Row]) -> Option<String> {
+    let decisions: Vec<bool> = rows
+        .iter()
+        .filter_map(|r| r.verdict.cores.as_ref().map(|c| c.enforced))
+        .collect();
+    if decisions.is_empty() {
+        return None;
+    }
+    let enforced = decisions.iter().filter(|&&e| e).count();
+    Some(format!(
+        "free-cores checks: enforced in {enforced} runs, skipped in {} (cores not free)",
+        decisions.len() - enforced
+    ))
+}
+
+/// The outcome's label, in colour on a terminal unless `NO_COLOR` is set.
+fn paint(outcome: Outcome) -> String {
+    use std::io::IsTerminal;
+    let label = format!("{:<4}", outcome.label());
+    let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let code = match outcome {
+        Outcome::Passed => "32",
+        Outcome::Skipped => "33",
+        Outcome::Failed => "31;1",
+    };
+    if colour {
+        format!("\x1b[{code}m{label}\x1b[0m")
+    } else {
+        label
+    }
 }
 
 /// Counts of each outcome.
@@ -196,10 +357,18 @@ mod tests {
             stdout: stdout.to_string(),
             stderr: String::new(),
             left_processes: false,
+            wall: Duration::from_millis(2040),
         };
-        let verdict = spec.check(&run, cores_free);
+        let machine = crate::spec::Machine {
+            free: cores_free,
+            evidence: "steal 0.00 cores".to_string(),
+        };
+        let verdict = spec.check(&run, &machine);
         Row {
             name: "gil".to_string(),
+            section: "4".to_string(),
+            cpu: Duration::from_millis(1020),
+            beside_others: false,
             outcome: Outcome::of(&verdict),
             wall: Duration::from_millis(2040),
             attempts: 1,
@@ -211,9 +380,10 @@ mod tests {
     fn a_pass_shows_its_first_check() {
         let r = row("Total time: 2.03 seconds\nSpeedup: 1.9x\n", true);
         assert_eq!(r.outcome, Outcome::Passed);
-        let p = progress(&r);
-        assert!(p.starts_with("ok   gil"), "{p}");
-        assert!(p.contains("2.03 in {2.00..2.10}"), "{p}");
+        let p = progress(&r, 3, 37);
+        assert!(p.starts_with(" [3/37] ok   gil"), "{p}");
+        assert!(p.contains("2.00 ≤ 2.03 ≤ 2.10"), "{p}");
+        assert!(p.ends_with("cores free"), "{p}");
     }
 
     #[test]
@@ -241,7 +411,8 @@ mod tests {
         assert_eq!(r.outcome, Outcome::Skipped);
         let d = details(&r, "gil.txt", "", "");
         assert!(
-            d.contains("skipped gil.txt:5: 1.1 is outside {1.5..}"),
+            d.contains("skipped: the free-cores checks (gil.txt:5) were not enforced")
+                && d.contains("    steal 0.00 cores"),
             "{d}"
         );
         assert_eq!(Summary::of(&[r]).line(), "0 passed, 0 failed, 1 skipped");

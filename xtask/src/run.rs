@@ -1,10 +1,11 @@
 //! Running processes: one example in its own process group with a time
-//! limit, and the echoed commands of the build.
+//! limit, what the run cost (its CPU time from `wait4`, the machine's
+//! counters over the same interval), and the echoed commands of the build.
 
 use std::io::{self, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,55 +14,94 @@ use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::waitpid;
 use nix::unistd::Pid;
 
+use crate::cores::{self, Snapshot};
+use crate::interrupt;
 use crate::spec::{Exit, Run};
 
 /// How often a running example is polled for its exit.
 const POLL: Duration = Duration::from_millis(5);
 
-/// A finished run with its wall-clock time.
+/// A finished run and what it cost.
 #[derive(Debug)]
 pub struct Timed {
     pub run: Run,
-    pub wall: Duration,
     /// The process group the example ran in (its pid).
     pub group: i32,
+    /// CPU time (user + system) of the example and every child it waited for.
+    pub cpu: Duration,
+    /// The machine's counters just before the start and just after the end
+    /// (`None` where there is no `/proc/stat`).
+    pub machine: Option<(Snapshot, Snapshot)>,
+}
+
+impl Timed {
+    /// Average cores the example kept busy: CPU time over wall time.
+    pub fn cores_used(&self) -> f64 {
+        self.cpu.as_secs_f64() / self.run.wall.as_secs_f64().max(1e-3)
+    }
 }
 
 /// Runs `program` with `args` in a new process group, capturing stdout and
 /// stderr. Past `timeout` the whole group is killed with SIGKILL, so children
 /// the example forked die with it. An example that exits while processes of
 /// its group live on is reported (`left_processes`) and they are killed too.
+/// An interrupt of the xtask kills the group too (see `interrupt`).
 pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Result<Timed> {
     become_subreaper();
-    let start = Instant::now();
-    let mut child = Command::new(program)
+    interrupt::install();
+    let mut command = Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Group id = the child's pid: one `killpg` reaches all it starts.
-        .process_group(0)
-        .spawn()
-        .map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot start {}: {e}", program.display()))
-        })?;
+        .process_group(0);
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id();
+        // SAFETY: between fork and exec the closure makes two system calls,
+        // both async-signal-safe, and allocates nothing.
+        unsafe {
+            command.pre_exec(move || {
+                // If the xtask dies without cleaning up (SIGKILL), the kernel
+                // kills the example. Set here, not in the example's source.
+                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+                if std::os::unix::process::parent_id() != parent {
+                    return Err(io::Error::other("the xtask exited during the start"));
+                }
+                Ok(())
+            })
+        };
+    }
+    let before = cores::snapshot();
+    let start = Instant::now();
+    let mut child = command.spawn().map_err(|e| {
+        io::Error::new(e.kind(), format!("cannot start {}: {e}", program.display()))
+    })?;
     let group = Pid::from_raw(child.id() as i32);
+    let Some(registered) = interrupt::register(group.as_raw()) else {
+        kill_group(group);
+        let _ = wait4(group, false);
+        return Err(io::Error::other(
+            "too many examples running at once for the interrupt handler to track",
+        ));
+    };
     let stdout = reader(child.stdout.take());
     let stderr = reader(child.stderr.take());
+    // The child is reaped by `wait4` below, never by `Child`.
+    drop(child);
 
-    let status = wait_until(&mut child, start + timeout)?;
+    let waited = wait_until(group, start + timeout)?;
     let wall = start.elapsed();
-    let exit = match status {
+    let after = cores::snapshot();
+    let (exit, cpu) = match waited {
         None => {
             kill_group(group);
-            child.wait()?;
-            Exit::TimedOut
+            let (_, cpu) = wait4(group, false)?.unwrap_or_default();
+            (Exit::TimedOut, cpu)
         }
-        Some(s) => match (s.code(), s.signal()) {
-            (Some(code), _) => Exit::Code(code),
-            (None, Some(sig)) => Exit::Signal(sig),
-            (None, None) => unreachable!("a Unix exit status has a code or a signal"),
-        },
+        Some((status, cpu)) => (decode(status), cpu),
     };
     // Signal 0 only asks whether any process of the group is left.
     let left_processes = exit != Exit::TimedOut && killpg(group, None).is_ok();
@@ -71,17 +111,20 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
     if exit == Exit::TimedOut || left_processes {
         reap_group(group);
     }
+    drop(registered);
     // The pipes close once every process that held them is gone.
     let run = Run {
         exit,
-        stdout: stdout.join().expect("reader thread does not panic"),
-        stderr: stderr.join().expect("reader thread does not panic"),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
         left_processes,
+        wall,
     };
     Ok(Timed {
         run,
-        wall,
         group: group.as_raw(),
+        cpu,
+        machine: before.zip(after),
     })
 }
 
@@ -95,19 +138,57 @@ fn reader(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String
     })
 }
 
-/// Waits for `child` until `deadline`; `None` if it is still running then.
-fn wait_until(
-    child: &mut Child,
-    deadline: Instant,
-) -> io::Result<Option<std::process::ExitStatus>> {
+/// Waits for the example (pid `group`) until `deadline`: its wait status
+/// and CPU time, or `None` if it is still running then.
+fn wait_until(group: Pid, deadline: Instant) -> io::Result<Option<(libc::c_int, Duration)>> {
     loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(Some(status));
+        if let Some(done) = wait4(group, true)? {
+            return Ok(Some(done));
         }
         if Instant::now() >= deadline {
             return Ok(None);
         }
         thread::sleep(POLL);
+    }
+}
+
+/// `wait4` on one child: its raw wait status and the CPU time it and the
+/// children it waited for used (std's `Child` cannot report that). With
+/// `poll`, `None` while it is still running. Retries on EINTR.
+fn wait4(pid: Pid, poll: bool) -> io::Result<Option<(libc::c_int, Duration)>> {
+    let flags = if poll { libc::WNOHANG } else { 0 };
+    loop {
+        let mut status = 0;
+        // SAFETY: `rusage` is plain data that `wait4` fills in; both
+        // pointers are valid for the call.
+        let (r, usage) = unsafe {
+            let mut usage: libc::rusage = std::mem::zeroed();
+            let r = libc::wait4(pid.as_raw(), &mut status, flags, &mut usage);
+            (r, usage)
+        };
+        match r {
+            0 => return Ok(None),
+            r if r > 0 => {
+                let time = |t: libc::timeval| {
+                    Duration::from_secs(t.tv_sec.max(0) as u64)
+                        + Duration::from_micros(t.tv_usec.max(0) as u64)
+                };
+                return Ok(Some((status, time(usage.ru_utime) + time(usage.ru_stime))));
+            }
+            _ if Errno::last() == Errno::EINTR => continue,
+            _ => return Err(io::Error::last_os_error()),
+        }
+    }
+}
+
+fn decode(status: libc::c_int) -> Exit {
+    if libc::WIFEXITED(status) {
+        Exit::Code(libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        Exit::Signal(libc::WTERMSIG(status))
+    } else {
+        // Only `WUNTRACED` reports stops, and it is not asked for.
+        Exit::Code(-1)
     }
 }
 
@@ -148,6 +229,17 @@ fn kill_group(group: Pid) {
 /// Runs a command to completion with inherited output, echoing it first
 /// (`$ cargo build ...`). Fails with one line naming the command.
 pub fn echo_and_run(cmd: &mut Command) -> Result<(), String> {
+    run_echoed(cmd, false).map(drop)
+}
+
+/// Like [`echo_and_run`], but returns what the command printed on stdout
+/// (stderr is still the user's). While it runs it is registered with
+/// `interrupt`, so a SIGTERM to the xtask ends it too.
+pub fn echo_and_capture(cmd: &mut Command) -> Result<Vec<u8>, String> {
+    run_echoed(cmd, true)
+}
+
+fn run_echoed(cmd: &mut Command, capture: bool) -> Result<Vec<u8>, String> {
     let shown = format!(
         "{} {}",
         cmd.get_program().to_string_lossy(),
@@ -157,11 +249,24 @@ pub fn echo_and_run(cmd: &mut Command) -> Result<(), String> {
             .join(" ")
     );
     eprintln!("$ {shown}");
-    let status = cmd
-        .status()
+    interrupt::install();
+    if capture {
+        cmd.stdout(Stdio::piped());
+    }
+    let mut child = cmd
+        .spawn()
         .map_err(|e| format!("cannot run `{shown}`: {e}"))?;
+    interrupt::set_build(child.id() as i32);
+    let mut out = Vec::new();
+    let read = child.stdout.take().map(|mut s| s.read_to_end(&mut out));
+    let status = child.wait();
+    interrupt::set_build(0);
+    let status = status.map_err(|e| format!("cannot run `{shown}`: {e}"))?;
+    if let Some(Err(e)) = read {
+        return Err(format!("cannot read the output of `{shown}`: {e}"));
+    }
     match (status.code(), status.signal()) {
-        (Some(0), _) => Ok(()),
+        (Some(0), _) => Ok(out),
         (Some(code), _) => Err(format!("`{shown}` failed with exit status {code}")),
         (None, Some(sig)) => Err(format!("`{shown}` was killed by signal {sig}")),
         (None, None) => Err(format!("`{shown}` failed")),

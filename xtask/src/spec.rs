@@ -20,6 +20,9 @@ pub struct Spec {
     pub status: i32,
     pub timeout: Duration,
     pub mode: Mode,
+    /// `wall: {lo..hi}`: bounds in seconds on the wall time the verifier
+    /// measured for the run, so a program cannot just print a good time.
+    wall: Option<Bound>,
     pub stdout: Stream,
     pub stderr: Stream,
 }
@@ -78,7 +81,20 @@ struct Bound {
     /// Each bound with its text as written (`6.10`, not `6.1`).
     lo: Option<(Num, String)>,
     hi: Option<(Num, String)>,
-    free_cores: bool,
+    kind: Kind,
+}
+
+/// What a `{...}` number is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An ordinary check, always enforced.
+    Check,
+    /// `| free-cores`: enforced only when the run's cores were free.
+    FreeCores,
+    /// `| evidence`: never a check. The program's own evidence about its run
+    /// (CPU time per unit of work, say); out of bounds, it means the cores
+    /// were not free, and the run's free-cores checks are skipped.
+    Evidence,
 }
 
 /// Integers are compared exactly; anything with a decimal point as `f64`.
@@ -117,6 +133,7 @@ impl Spec {
         let mut status = None;
         let mut timeout = None;
         let mut mode = None;
+        let mut wall = None;
         let mut streams: [Option<Stream>; 2] = [None, None];
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).peekable();
 
@@ -149,6 +166,7 @@ impl Spec {
                     status.replace(code).is_none()
                 }
                 "timeout" => timeout.replace(parse_duration(value, n)?).is_none(),
+                "wall" => wall.replace(parse_wall(value, n)?).is_none(),
                 "mode" => {
                     let m = match value {
                         "alone" => Mode::Alone,
@@ -166,7 +184,7 @@ impl Spec {
                     return err(
                         n,
                         format!(
-                            "unknown key `{other}` (known: section, about, args, status, timeout, mode)"
+                            "unknown key `{other}` (known: section, about, args, status, timeout, mode, wall)"
                         ),
                     );
                 }
@@ -209,11 +227,26 @@ impl Spec {
                 .into_iter()
                 .flatten()
                 .flat_map(Stream::patterns)
-                .find(|p| p.needs_free_cores())
+                .find(|p| p.has(Kind::FreeCores))
         {
             return err(
                 p.spec_line,
                 "a `free-cores` check needs `mode: alone` (its example must not share the CPU)",
+            );
+        }
+        let patterns = || {
+            [&stdout, &stderr]
+                .into_iter()
+                .flatten()
+                .flat_map(Stream::patterns)
+        };
+        if let Some(p) = patterns().find(|p| p.has(Kind::Evidence))
+            && !patterns().any(|p| p.has(Kind::FreeCores))
+        {
+            return err(
+                p.spec_line,
+                "an `evidence` number decides whether `free-cores` checks are enforced, \
+                 but this spec has none",
             );
         }
         Ok(Spec {
@@ -223,6 +256,7 @@ impl Spec {
             status: status.unwrap_or(0),
             timeout: timeout.unwrap_or(Duration::from_secs(30)),
             mode,
+            wall,
             stdout: stdout.unwrap_or_default(),
             stderr: stderr.unwrap_or_default(),
         })
@@ -233,11 +267,23 @@ impl Spec {
         [&self.stdout, &self.stderr]
             .into_iter()
             .flat_map(Stream::patterns)
-            .any(Pattern::needs_free_cores)
+            .any(|p| p.has(Kind::FreeCores))
     }
 
-    /// Checks one finished run against the spec.
-    pub fn check(&self, run: &Run, cores_free: bool) -> Verdict {
+    /// The `wall:` bounds as written, e.g. `2.00..2.60`.
+    pub fn wall_bounds(&self) -> Option<&str> {
+        self.wall.as_ref().map(|b| b.source.as_str())
+    }
+
+    /// Checks one finished run against the spec. `machine` is what the
+    /// verifier saw of the rest of the machine during the run.
+    ///
+    /// Whether free-cores checks are enforced is decided from this run
+    /// alone: the machine must have looked free, and every `| evidence`
+    /// number the program printed must be within its bounds. The output is
+    /// first matched with no free-cores check enforced (to read the
+    /// evidence), then, if the cores were free, matched again enforcing them.
+    pub fn check(&self, run: &Run, machine: &Machine) -> Verdict {
         let mut verdict = Verdict::default();
         match run.exit {
             Exit::TimedOut => verdict.failures.push(Failure::general(format!(
@@ -257,14 +303,82 @@ impl Spec {
                 "exited but left processes of its group running (they were killed)".to_string(),
             ));
         }
+        if let Some(bound) = &self.wall
+            && run.exit != Exit::TimedOut
+        {
+            let measured = format!("{:.3}", run.wall.as_secs_f64());
+            if let Some(why) = bound.violation(&measured) {
+                verdict.failures.push(Failure::general(format!(
+                    "wall time (measured by verify, not printed by the program): {why} s"
+                )));
+            }
+        }
+        let probe = self.match_streams(run, false);
+        let mut cores_free = false;
+        if self.needs_free_cores() {
+            let mut evidence = vec![machine.evidence.clone()];
+            let mut program_free = true;
+            for c in probe.numbers.iter().filter(|c| c.kind == Kind::Evidence) {
+                program_free &= c.in_bounds;
+                let verdict = if c.in_bounds { "within" } else { "outside" };
+                evidence.push(format!(
+                    "the program printed {} {verdict} {{{}}} (spec line {})",
+                    c.value, c.bounds, c.spec_line
+                ));
+            }
+            cores_free = machine.free && program_free;
+            verdict.cores = Some(CoresDecision {
+                enforced: cores_free,
+                evidence,
+            });
+        }
+        let streams = if cores_free {
+            self.match_streams(run, true)
+        } else {
+            probe
+        };
+        if !cores_free {
+            verdict.skipped = streams
+                .numbers
+                .iter()
+                .filter(|c| c.kind == Kind::FreeCores)
+                .cloned()
+                .collect();
+        }
+        verdict.failures.extend(streams.failures);
+        verdict.numbers = streams.numbers;
+        verdict
+    }
+
+    /// Matches both streams; free-cores checks enforced or not.
+    fn match_streams(&self, run: &Run, cores_free: bool) -> Verdict {
+        let mut v = Verdict::default();
         for (name, stream, text) in [
             ("stdout", &self.stdout, &run.stdout),
             ("stderr", &self.stderr, &run.stderr),
         ] {
-            stream.check(name, text, cores_free, &mut verdict);
+            stream.check(name, text, cores_free, &mut v);
         }
-        verdict
+        v
     }
+}
+
+/// `wall: {2.00..2.60}`: a number placeholder, in seconds.
+fn parse_wall(value: &str, n: usize) -> Result<Bound, ParseError> {
+    let inner = value
+        .strip_prefix('{')
+        .and_then(|v| v.strip_suffix('}'))
+        .ok_or_else(|| ParseError {
+            line: n,
+            message: format!(
+                "`wall:` takes bounds in seconds such as `{{2.00..2.60}}`, found `{value}`"
+            ),
+        })?;
+    let bound = Bound::parse(inner, n)?;
+    if bound.kind != Kind::Check {
+        return err(n, "`wall:` bounds take no condition");
+    }
+    Ok(bound)
 }
 
 fn missing(key: &str) -> ParseError {
@@ -413,17 +527,17 @@ impl Pattern {
             if let Some(why) = bound.violation(value) {
                 return LineMatch::OutOfBounds {
                     reason: why,
-                    free_cores: bound.free_cores,
+                    free_cores: bound.kind == Kind::FreeCores,
                 };
             }
         }
         LineMatch::Yes
     }
 
-    fn needs_free_cores(&self) -> bool {
+    fn has(&self, kind: Kind) -> bool {
         self.parts
             .iter()
-            .any(|part| matches!(part, Part::Number(b) if b.free_cores))
+            .any(|part| matches!(part, Part::Number(b) if b.kind == kind))
     }
 
     fn matches(&self, line: &str, cores_free: bool) -> bool {
@@ -515,13 +629,14 @@ impl Bound {
             Some((r, f)) => (r.trim(), Some(f.trim())),
             None => (inner.trim(), None),
         };
-        let free_cores = match flag {
-            None => false,
-            Some("free-cores") => true,
+        let kind = match flag {
+            None => Kind::Check,
+            Some("free-cores") => Kind::FreeCores,
+            Some("evidence") => Kind::Evidence,
             Some(other) => {
                 return err(
                     n,
-                    format!("unknown condition `{other}` (known: free-cores)"),
+                    format!("unknown condition `{other}` (known: free-cores, evidence)"),
                 );
             }
         };
@@ -561,12 +676,16 @@ impl Bound {
             source: range.to_string(),
             lo,
             hi,
-            free_cores,
+            kind,
         })
     }
 
     fn enforced(&self, cores_free: bool) -> bool {
-        cores_free || !self.free_cores
+        match self.kind {
+            Kind::Check => true,
+            Kind::FreeCores => cores_free,
+            Kind::Evidence => false,
+        }
     }
 
     /// Why `value` is outside the bounds, or `None` if it is inside.
@@ -631,6 +750,27 @@ pub struct Run {
     pub stderr: String,
     /// Processes of the example's group were still alive after it exited.
     pub left_processes: bool,
+    /// Spawn to exit, as the verifier measured it.
+    pub wall: Duration,
+}
+
+/// What the verifier saw of the machine during one run, from outside the
+/// program (on Linux: steal time and other processes' CPU over exactly the
+/// run's interval).
+#[derive(Debug, Clone)]
+pub struct Machine {
+    /// Did the rest of the machine leave two cores to the example?
+    pub free: bool,
+    /// One line for the report: the numbers behind `free`.
+    pub evidence: String,
+}
+
+/// Whether a run's free-cores checks were enforced, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoresDecision {
+    pub enforced: bool,
+    /// The verifier's evidence first, then each `| evidence` number.
+    pub evidence: Vec<String>,
 }
 
 /// The result of checking one run.
@@ -641,6 +781,8 @@ pub struct Verdict {
     pub skipped: Vec<NumberCheck>,
     /// Every numeric check of the matched lines, in stdout-then-stderr order.
     pub numbers: Vec<NumberCheck>,
+    /// `Some` when the spec has free-cores checks.
+    pub cores: Option<CoresDecision>,
 }
 
 impl Verdict {
@@ -689,7 +831,8 @@ pub struct NumberCheck {
     pub value: String,
     /// The bounds as written, e.g. `2.00..2.10`.
     pub bounds: String,
-    pub free_cores: bool,
+    pub kind: Kind,
+    pub in_bounds: bool,
 }
 
 impl Stream {
@@ -717,17 +860,14 @@ impl Stream {
         if matcher.walk(0, 0) {
             for &(pattern, index) in &matcher.path {
                 for (bound, value) in pattern.numbers(lines[index]) {
-                    let check = NumberCheck {
+                    verdict.numbers.push(NumberCheck {
                         spec_line: pattern.spec_line,
                         line: lines[index].to_string(),
                         value: value.to_string(),
                         bounds: bound.source.clone(),
-                        free_cores: bound.free_cores,
-                    };
-                    if !bound.enforced(cores_free) && bound.violation(value).is_some() {
-                        verdict.skipped.push(check.clone());
-                    }
-                    verdict.numbers.push(check);
+                        kind: bound.kind,
+                        in_bounds: bound.violation(value).is_none(),
+                    });
                 }
             }
         } else {

@@ -3,22 +3,25 @@
 //!
 //! Scheduling: `beside-others` examples (they sleep) all start at once; the
 //! `alone` examples (CPU-bound) run one after another on a second lane that
-//! starts at the same moment. So no two CPU-bound examples ever share the
-//! CPU, and the total time is about the longest lane, not the sum.
+//! starts at the same moment, so no two CPU-bound examples share the CPU.
+//! The lane runs its examples with free-cores checks last, and starts each
+//! only once every `beside-others` example has ended: even a sleeper burns
+//! CPU while it starts (spawning threads, forking), and a free-cores check
+//! is judged on a machine that nothing else is using.
 
-use std::collections::BTreeSet;
-use std::path::Path;
-use std::sync::mpsc;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, mpsc};
 use std::thread;
 
 use crate::catalog::{self, Example};
-use crate::cores::{self, Cores};
+use crate::cores;
 use crate::report::{self, Outcome, Row, Summary};
 use crate::run;
-use crate::spec::{Exit, Mode, Run, Verdict};
+use crate::spec::{Exit, Machine, Mode, Run};
 
 /// How many runs an `alone` example gets when it fails only on free-cores
-/// checks on a machine that measured free ("best of three").
+/// checks that were enforced ("best of three").
 const ATTEMPTS: u32 = 3;
 
 #[derive(Debug, Clone, Default)]
@@ -38,121 +41,174 @@ pub struct Error {
     pub status: u8,
 }
 
-pub fn run(root: &Path, options: &Options) -> Result<Summary, Error> {
-    let bad_input = |message| Error { message, status: 2 };
-    // Verifying everything needs every package sound; verifying by name
-    // needs only the packages named, so work in one crate can't block another.
-    let selected = if options.names.is_empty() {
-        catalog::load(root).map_err(bad_input)?
-    } else {
-        let (all, errors) = catalog::load_lenient(root).map_err(bad_input)?;
-        catalog::select(&all, &options.names).map_err(|e| {
-            bad_input(
-                errors
-                    .into_iter()
-                    .fold(e, |acc, x| acc + "\n(also: " + &x + ")"),
-            )
-        })?
-    };
-    build(root, &selected).map_err(|message| Error { message, status: 1 })?;
-    let bin_dir = catalog::target_dir(root).join("release");
+/// Everything one `verify` found: a row per run, and the counts.
+#[derive(Debug)]
+pub struct Report {
+    pub rows: Vec<Row>,
+    pub summary: Summary,
+    /// How many examples were selected (each runs once per round).
+    pub examples: usize,
+}
 
-    let cores = selected
-        .iter()
-        .any(|e| e.spec.needs_free_cores())
-        .then(cores::measure);
-    if let Some(c) = &cores {
-        println!("{}", c.describe());
-    }
+pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
+    let bad_input = |message| Error { message, status: 2 };
+    let selected = catalog::select_sound(root, &options.names).map_err(bad_input)?;
+    let bins = build(root, &selected).map_err(|message| Error { message, status: 1 })?;
+
     let rounds = options.repeat.max(1);
     let mut rows = Vec::new();
     for round in 1..=rounds {
         if rounds > 1 {
             println!("--- round {round} of {rounds}");
         }
-        rows.extend(run_round(root, &bin_dir, &selected, cores));
+        rows.extend(run_round(root, &bins, &selected));
     }
     println!();
-    print!("{}", report::table(&worst_per_example(&rows)));
+    let mut worst = worst_per_example(&rows);
+    let place = |name: &str| selected.iter().position(|e| e.bin == name);
+    worst.sort_by_key(|r| place(&r.name));
+    print!("{}", report::table(&worst));
+    print!("{}", report::warnings(&rows, rounds));
     let summary = Summary::of(&rows);
+    if let Some(line) = report::free_cores_line(&rows) {
+        println!("{line}");
+    }
     println!("{}", summary.line());
-    Ok(summary)
+    Ok(Report {
+        rows,
+        summary,
+        examples: selected.len(),
+    })
 }
 
-fn build(root: &Path, examples: &[Example]) -> Result<(), String> {
+/// Builds the selected packages and returns the executable cargo reports
+/// for each binary (`--message-format=json`): the path of this build, in
+/// whatever target directory cargo's configuration chose.
+fn build(root: &Path, examples: &[Example]) -> Result<HashMap<(String, String), PathBuf>, String> {
     let packages: BTreeSet<&str> = examples.iter().map(|e| e.package.as_str()).collect();
     let mut cmd = run::cargo();
-    cmd.current_dir(root).args(["build", "--release", "--bins"]);
+    cmd.current_dir(root).args([
+        "build",
+        "--release",
+        "--bins",
+        "--message-format=json-render-diagnostics",
+    ]);
     for p in packages {
         cmd.args(["-p", p]);
     }
-    run::echo_and_run(&mut cmd)
+    let out = run::echo_and_capture(&mut cmd)?;
+    let bins = catalog::executables(&String::from_utf8_lossy(&out));
+    match examples
+        .iter()
+        .find(|e| !bins.contains_key(&(e.package.clone(), e.bin.clone())))
+    {
+        Some(e) => Err(format!(
+            "cargo built no executable for `{}` of {} (its messages named none)",
+            e.bin, e.package
+        )),
+        None => Ok(bins),
+    }
 }
 
 /// Runs every example once (with free-cores retries) and prints each result
 /// as it arrives.
-fn run_round(root: &Path, bin_dir: &Path, examples: &[Example], cores: Option<Cores>) -> Vec<Row> {
-    let cores_free = cores.is_some_and(|c| c.free());
+fn run_round(
+    root: &Path,
+    bins: &HashMap<(String, String), PathBuf>,
+    examples: &[Example],
+) -> Vec<Row> {
+    let (mut alone, beside): (Vec<&Example>, Vec<&Example>) =
+        examples.iter().partition(|e| e.spec.mode == Mode::Alone);
+    // Stable: the lane keeps catalog order within each half.
+    alone.sort_by_key(|e| e.spec.needs_free_cores());
+    let total = examples.len();
+    let program = |e: &Example| bins[&(e.package.clone(), e.bin.clone())].clone();
+    // How many `beside-others` examples are still running.
+    let running = (Mutex::new(beside.len()), Condvar::new());
     let (tx, rx) = mpsc::channel();
     thread::scope(|s| {
-        let (alone, beside): (Vec<&Example>, Vec<&Example>) =
-            examples.iter().partition(|e| e.spec.mode == Mode::Alone);
         for e in beside {
-            let tx = tx.clone();
+            let (tx, running, program) = (tx.clone(), &running, program(e));
             s.spawn(move || {
-                let _ = tx.send(run_one(bin_dir, e, cores_free));
+                let result = run_one(&program, e);
+                let (count, cvar) = running;
+                *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+                cvar.notify_all();
+                let _ = tx.send(result);
             });
         }
-        let tx_alone = tx.clone();
+        let (tx_alone, running) = (tx.clone(), &running);
+        let programs: Vec<PathBuf> = alone.iter().map(|e| program(e)).collect();
         s.spawn(move || {
-            for e in alone {
+            for (e, program) in alone.into_iter().zip(programs) {
+                if e.spec.needs_free_cores() {
+                    let (count, cvar) = running;
+                    let guard = count.lock().unwrap_or_else(|p| p.into_inner());
+                    drop(cvar.wait_while(guard, |n| *n > 0));
+                }
                 // The receiver lives until every sender is gone.
-                let _ = tx_alone.send(run_one(bin_dir, e, cores_free));
+                let _ = tx_alone.send(run_one(&program, e));
             }
         });
         // Only the clones above may keep the channel open.
         drop(tx);
         let mut rows = Vec::new();
         for (example, row, run) in rx {
-            println!("{}", report::progress(&row));
+            rows.push(row);
+            let row = rows.last().expect("just pushed");
+            println!("{}", report::progress(row, rows.len(), total));
             print!(
                 "{}",
-                report::details(&row, &example.spec_display(root), &run.stdout, &run.stderr)
+                report::details(row, &example.spec_display(root), &run.stdout, &run.stderr)
             );
-            rows.push(row);
         }
         rows
     })
 }
 
-fn run_one<'a>(bin_dir: &Path, e: &'a Example, mut cores_free: bool) -> (&'a Example, Row, Run) {
-    let program = bin_dir.join(&e.bin);
+fn run_one<'a>(program: &Path, e: &'a Example) -> (&'a Example, Row, Run) {
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let (run, wall) = match run::run_example(&program, &e.spec.args, e.spec.timeout) {
-            Ok(t) => (t.run, t.wall),
+        // Without /proc/stat the only evidence is a measurement just before.
+        let fallback =
+            (e.spec.needs_free_cores() && cores::snapshot().is_none()).then(cores::measure_now);
+        let (run, cpu, machine) = match run::run_example(program, &e.spec.args, e.spec.timeout) {
+            Ok(t) => {
+                let machine = match (t.machine, fallback) {
+                    (_, Some(m)) => m,
+                    (Some((before, after)), None) => cores::judge(before, after, t.run.wall, t.cpu),
+                    (None, None) => Machine {
+                        free: false,
+                        evidence: "no evidence about the machine".to_string(),
+                    },
+                };
+                (t.run, t.cpu, machine)
+            }
             Err(err) => (
                 Run {
                     exit: Exit::Code(-1),
                     stdout: String::new(),
                     stderr: format!("{err}\n"),
                     left_processes: false,
+                    wall: std::time::Duration::ZERO,
                 },
                 std::time::Duration::ZERO,
+                Machine {
+                    free: false,
+                    evidence: "it did not run".to_string(),
+                },
             ),
         };
-        let verdict: Verdict = e.spec.check(&run, cores_free);
-        let retry = verdict.failed_only_on_free_cores() && attempts < ATTEMPTS;
-        if retry {
-            // Other work may have started since the first measurement: if the
-            // cores are busy now, the next run's free-cores checks are skipped.
-            cores_free = cores::measure().free();
-        } else {
+        let verdict = e.spec.check(&run, &machine);
+        if !(verdict.failed_only_on_free_cores() && attempts < ATTEMPTS) {
             let row = Row {
                 name: e.bin.clone(),
+                section: e.spec.section.clone(),
                 outcome: Outcome::of(&verdict),
-                wall,
+                wall: run.wall,
+                cpu,
+                beside_others: e.spec.mode == Mode::BesideOthers,
                 attempts,
                 verdict,
             };

@@ -21,7 +21,7 @@ fn positive(what: &str, v: f64) {
 
 #[test]
 fn quick_bench_measures_everything() {
-    let root = workspace_root();
+    let root = workspace_root().unwrap_or_else(|e| panic!("{e}"));
     let r: Report = bench::measure_and_write(true, &root).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         r.failures.is_empty(),

@@ -8,11 +8,17 @@ use std::fs;
 use xtask::catalog::{self, Example};
 
 fn examples() -> Vec<Example> {
-    catalog::load(&catalog::workspace_root()).unwrap_or_else(|e| panic!("{e}"))
+    catalog::load(&catalog::workspace_root().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn readme() -> String {
-    fs::read_to_string(catalog::workspace_root().join("README.md")).expect("README.md exists")
+    fs::read_to_string(
+        catalog::workspace_root()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .join("README.md"),
+    )
+    .expect("README.md exists")
 }
 
 /// Each `cargo run -p PKG [--bin BIN]` in `text`, as (package, binary).

@@ -3,17 +3,35 @@
 //! then every binary run and checked). This file holds one test so nothing
 //! else in this test binary competes with the examples for the CPU.
 
+use std::io::Write;
+
 use xtask::catalog::workspace_root;
+use xtask::report;
 use xtask::verify::{self, Options};
 
 #[test]
 fn every_example_matches_its_spec() {
-    let summary = verify::run(&workspace_root(), &Options::default())
-        .unwrap_or_else(|e| panic!("{}", e.message));
+    let root = workspace_root().unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        verify::run(&root, &Options::default()).unwrap_or_else(|e| panic!("{}", e.message));
+    // libtest captures `print!`, and a passing test would show nothing:
+    // write what was proved straight to the real stderr.
+    let mut proved = format!(
+        "\n{} examples verified against their specs: {}\n",
+        report.examples,
+        report.summary.line()
+    );
+    if let Some(line) = report::free_cores_line(&report.rows) {
+        proved.push_str(&format!("{line}\n"));
+    }
+    for row in report.rows.iter().filter(|r| r.verdict.cores.is_some()) {
+        proved.push_str(&format!("  {}\n", report::decision(row)));
+    }
+    let _ = std::io::stderr().write_all(proved.as_bytes());
     assert_eq!(
-        summary.failed,
+        report.summary.failed,
         0,
         "{} (run `cargo xtask verify` to see the failures)",
-        summary.line()
+        report.summary.line()
     );
 }

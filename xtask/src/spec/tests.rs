@@ -15,11 +15,19 @@ fn ok_run(stdout: &str) -> Run {
         stdout: stdout.to_string(),
         stderr: String::new(),
         left_processes: false,
+        wall: Duration::from_secs(1),
+    }
+}
+
+fn machine(free: bool) -> Machine {
+    Machine {
+        free,
+        evidence: format!("the machine looked {}", if free { "free" } else { "busy" }),
     }
 }
 
 fn check(body: &str, stdout: &str) -> Verdict {
-    spec(body).check(&ok_run(stdout), true)
+    spec(body).check(&ok_run(stdout), &machine(true))
 }
 
 fn passes(body: &str, stdout: &str) -> bool {
@@ -195,32 +203,139 @@ fn integers_compare_exactly_beyond_f64_precision() {
     assert!(!passes(body, "Sum: 2333330833333499999\n"));
 }
 
+const SPEEDUP: &str =
+    "section: 4\nabout: x\nmode: alone\n--- stdout\nSpeedup: {1.5.. | free-cores}x\n";
+
 #[test]
 fn free_cores_checks_are_skipped_on_a_busy_machine() {
-    let s = Spec::parse(
-        "section: 4\nabout: x\nmode: alone\n--- stdout\nSpeedup: {1.5.. | free-cores}x\n",
-    )
-    .unwrap();
+    let s = Spec::parse(SPEEDUP).unwrap();
     assert!(s.needs_free_cores());
     assert!(!spec("a {1..}\n").needs_free_cores());
     let run = ok_run("Speedup: 1.10x\n");
     // Free machine: enforced, and the failure says it needs free cores.
-    let v = s.check(&run, true);
+    let v = s.check(&run, &machine(true));
     assert!(!v.passed());
     assert!(v.failed_only_on_free_cores());
-    // Busy machine: not enforced, and recorded as skipped.
-    let v = s.check(&run, false);
+    assert_eq!(v.cores.as_ref().map(|c| c.enforced), Some(true));
+    // Busy machine: not enforced, and recorded as skipped with the evidence.
+    let v = s.check(&run, &machine(false));
     assert!(v.passed());
     assert_eq!(v.skipped.len(), 1);
     assert_eq!(v.skipped[0].value, "1.10");
+    let cores = v.cores.expect("a decision is recorded");
+    assert!(!cores.enforced);
+    assert_eq!(cores.evidence, ["the machine looked busy"]);
     // The line must still be there with a number.
-    assert!(!s.check(&ok_run("Speedup: fast\n"), false).passed());
-    // A passing value is not reported as skipped.
     assert!(
-        s.check(&ok_run("Speedup: 1.90x\n"), false)
-            .skipped
-            .is_empty()
+        !s.check(&ok_run("Speedup: fast\n"), &machine(false))
+            .passed()
     );
+    // A busy run judges nothing, not even a value that would pass.
+    let v = s.check(&ok_run("Speedup: 1.90x\n"), &machine(false));
+    assert_eq!(v.skipped.len(), 1);
+    // A spec without free-cores checks records no decision.
+    assert!(check("a {1..}\n", "a 2\n").cores.is_none());
+}
+
+const EVIDENCE: &str = "section: 4\nabout: x\nmode: alone\n--- stdout\n\
+    Speedup: {1.5.. | free-cores}x, CPU per unit {..=1.25 | evidence}x\n";
+
+#[test]
+fn the_programs_evidence_decides_with_the_machines() {
+    let s = Spec::parse(EVIDENCE).unwrap();
+    // Shared hardware: each core did half the work per second. The machine
+    // looked free, but the program's evidence says otherwise: skipped.
+    let v = s.check(
+        &ok_run("Speedup: 1.02x, CPU per unit 1.96x\n"),
+        &machine(true),
+    );
+    assert!(v.passed(), "{:?}", v.failures);
+    let cores = v.cores.expect("a decision");
+    assert!(!cores.enforced);
+    assert!(
+        cores.evidence[1].contains("printed 1.96 outside {..=1.25} (spec line 5)"),
+        "{:?}",
+        cores.evidence
+    );
+    // Serialized work on free cores: the evidence is fine, so the speedup
+    // check is enforced and fails.
+    let v = s.check(
+        &ok_run("Speedup: 1.02x, CPU per unit 1.01x\n"),
+        &machine(true),
+    );
+    assert!(!v.passed());
+    assert!(v.failed_only_on_free_cores());
+    let cores = v.cores.expect("a decision");
+    assert!(cores.enforced);
+    assert!(
+        cores.evidence[1].contains("1.01 within"),
+        "{:?}",
+        cores.evidence
+    );
+    // Good evidence cannot overrule a busy machine.
+    let v = s.check(
+        &ok_run("Speedup: 1.02x, CPU per unit 1.01x\n"),
+        &machine(false),
+    );
+    assert!(v.passed());
+    assert!(!v.cores.expect("a decision").enforced);
+    // Evidence is never a check of its own.
+    let v = s.check(
+        &ok_run("Speedup: 1.95x, CPU per unit 9.00x\n"),
+        &machine(true),
+    );
+    assert!(v.passed());
+    assert!(!v.cores.expect("a decision").enforced);
+    // A parallel run on free cores passes.
+    assert!(
+        s.check(
+            &ok_run("Speedup: 1.95x, CPU per unit 1.01x\n"),
+            &machine(true)
+        )
+        .passed()
+    );
+}
+
+#[test]
+fn evidence_needs_a_free_cores_check_to_decide() {
+    let e =
+        Spec::parse("section: 4\nabout: x\n--- stdout\nCPU {..=1.25 | evidence}x\n").unwrap_err();
+    assert_eq!(e.line, 4);
+    assert!(e.message.contains("has none"), "{e}");
+}
+
+#[test]
+fn wall_time_is_the_verifiers_not_the_programs() {
+    let s = Spec::parse(&format!(
+        "{HEADER}wall: {{2.00..2.60}}\n--- stdout\nTotal time: {{2.00..2.10}} seconds\n"
+    ))
+    .unwrap();
+    assert_eq!(s.wall_bounds(), Some("2.00..2.60"));
+    let mut run = ok_run("Total time: 2.00 seconds\n");
+    // The program prints 2.00 s, but only 0.01 s passed: it lied.
+    run.wall = Duration::from_millis(10);
+    let v = s.check(&run, &machine(true));
+    assert!(!v.passed());
+    assert!(
+        v.failures[0]
+            .reason
+            .contains("0.010 is below the lower bound 2.00"),
+        "{:?}",
+        v.failures
+    );
+    run.wall = Duration::from_millis(2004);
+    assert!(s.check(&run, &machine(true)).passed());
+    run.wall = Duration::from_millis(2700);
+    assert!(!s.check(&run, &machine(true)).passed());
+    for bad in [
+        "wall: 2.00..2.60",
+        "wall: {2..1}",
+        "wall: {1.. | free-cores}",
+        "wall: {x}",
+    ] {
+        let e = Spec::parse(&format!("{HEADER}{bad}\n--- stdout\n")).unwrap_err();
+        assert_eq!(e.line, 4, "{bad}: {e}");
+    }
 }
 
 #[test]
@@ -247,11 +362,15 @@ fn escapes_and_blank_lines() {
 fn exit_status_is_checked() {
     let s = Spec::parse(&format!("{HEADER}status: 3\n--- stdout\n...\n")).unwrap();
     let mut run = ok_run("");
-    assert!(!s.check(&run, true).passed());
+    assert!(!s.check(&run, &machine(true)).passed());
     run.exit = Exit::Code(3);
-    assert!(s.check(&run, true).passed());
+    assert!(s.check(&run, &machine(true)).passed());
     run.exit = Exit::Signal(9);
-    assert!(s.check(&run, true).failures[0].reason.contains("signal 9"));
+    assert!(
+        s.check(&run, &machine(true)).failures[0]
+            .reason
+            .contains("signal 9")
+    );
 }
 
 #[test]
@@ -259,7 +378,7 @@ fn timeout_fails_the_run() {
     let s = spec("...\n");
     let mut run = ok_run("");
     run.exit = Exit::TimedOut;
-    let v = s.check(&run, true);
+    let v = s.check(&run, &machine(true));
     assert!(!v.passed());
     assert!(v.failures[0].reason.contains("timed out"));
 }
@@ -268,19 +387,19 @@ fn timeout_fails_the_run() {
 fn leftover_processes_fail_the_run() {
     let mut run = ok_run("");
     run.left_processes = true;
-    assert!(!spec("...\n").check(&run, true).passed());
+    assert!(!spec("...\n").check(&run, &machine(true)).passed());
 }
 
 #[test]
 fn stderr_is_checked_separately_and_must_be_empty_by_default() {
     let mut run = ok_run("out\n");
     run.stderr = "warning\n".to_string();
-    assert!(!spec("out\n").check(&run, true).passed());
+    assert!(!spec("out\n").check(&run, &machine(true)).passed());
     let s = Spec::parse(&format!("{HEADER}--- stdout\nout\n--- stderr\nwarning\n")).unwrap();
-    assert!(s.check(&run, true).passed());
+    assert!(s.check(&run, &machine(true)).passed());
     // A line on the wrong stream fails.
     let s = Spec::parse(&format!("{HEADER}--- stdout\nout\nwarning\n")).unwrap();
-    let v = s.check(&run, true);
+    let v = s.check(&run, &machine(true));
     assert!(!v.passed());
 }
 
