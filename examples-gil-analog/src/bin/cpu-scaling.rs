@@ -2,13 +2,12 @@
 //! MAX_THREADS threads (default: the core count), on real threads and under
 //! the GIL analog, best of three interleaved rounds each.
 //!
-//! Look at the two speedup columns (each against one thread of its kind):
-//! real threads gain about one per free core, then stop; the GIL analog
-//! stays near 1.0x. The `Busy` lines are the evidence: cores busy, and CPU
-//! per unit of work near 1.00x when the cores were really free.
+//! Look at the two speedups (each against one thread of its kind): real
+//! threads gain about one per free core, then stop; the GIL analog stays
+//! near 1.0x. The `Busy` lines are the evidence: cores busy, and CPU per
+//! unit of work near 1.00x when the cores were really free.
 //!
 //! Run: `cargo run -p examples-gil-analog --bin cpu-scaling -- [MAX_THREADS] [REPS]`
-//! (REPS defaults to about 0.45 s of work on one thread.)
 //!
 //! What Rust changes: no GIL, so threads, not processes, for CPU-bound work.
 //! Try: a MAX_THREADS above the core count: more threads only add switching.
@@ -45,6 +44,7 @@ fn run() -> Result<(), String> {
     let cores = thread::available_parallelism().map_or(1, usize::from);
     let max_threads = cli::count(args.first(), "MAX_THREADS", MAX_THREADS_LIMIT)?;
     let max_threads = max_threads.unwrap_or(cores as u64).min(MAX_THREADS_LIMIT);
+    // REPS defaults to about `ROUND` of work on one thread.
     let reps = cli::count(args.get(1), "REPS", u32::MAX.into())?;
 
     let (start, end) = RANGE;
