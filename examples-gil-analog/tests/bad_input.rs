@@ -1,6 +1,8 @@
 //! Bad input and exhausted limits: every binary of the crate answers with one
 //! `error: ...` line on stderr and a failure exit status, never a panic.
 
+#![cfg(unix)]
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
