@@ -16,6 +16,6 @@ pub mod work;
 pub use cpu::{Usage, process_cpu_time, timed, timed_usage};
 pub use gil::{Gil, GilGuard, SWITCH_INTERVAL};
 pub use work::{
-    CHECK_EVERY, GUIDE_RANGES, reps_for, run_gil, run_sequential, run_threads, split_range,
+    CHECK_EVERY, GUIDE_RANGES, REPS, run_gil, run_sequential, run_threads, split_range,
     sum_squares, sum_squares_holding,
 };

@@ -17,17 +17,13 @@
 
 use std::process::ExitCode;
 use std::thread;
-use std::time::Duration;
 
 use examples_gil_analog::cli::{self, clock_failed, spawn_failed};
-use examples_gil_analog::{Gil, SWITCH_INTERVAL, Usage, reps_for, run_gil, run_threads};
+use examples_gil_analog::{Gil, REPS, SWITCH_INTERVAL, Usage, run_gil, run_threads};
 use examples_gil_analog::{split_range, sum_squares, timed_usage};
 
 /// The work: `start..end` like Python's `range`, so 1 to 1,999,999.
 const RANGE: (u64, u64) = (1, 2_000_000);
-/// How long one thread takes per round by default: long enough that a 50 ms
-/// stall cannot carry a speedup across its bound.
-const ROUND: Duration = Duration::from_millis(450);
 /// How many times each split is timed; the fastest run counts.
 const ROUNDS: u32 = 3;
 /// More threads than this are refused: each thread count is timed both
@@ -44,13 +40,12 @@ fn run() -> Result<(), String> {
     let cores = thread::available_parallelism().map_or(1, usize::from);
     let max_threads = cli::count(args.first(), "MAX_THREADS", MAX_THREADS_LIMIT)?;
     let max_threads = max_threads.unwrap_or(cores as u64).min(MAX_THREADS_LIMIT);
-    // REPS defaults to about `ROUND` of work on one thread.
     let reps = cli::count(args.get(1), "REPS", u32::MAX.into())?;
 
     let (start, end) = RANGE;
     let expected = sum_squares(start, end);
-    // `count` checked the bound, so the `u32` conversion cannot fail.
-    let reps = reps.map_or_else(|| reps_for(&[RANGE], ROUND), |r| r as u32);
+    // `count` checked the bound, so `as u32` loses nothing.
+    let reps = reps.map_or(REPS, |r| r as u32);
     println!("Cores: {cores}");
     println!(
         "Work: the sum of squares from {start} to {end}, {reps} times, split between the threads"

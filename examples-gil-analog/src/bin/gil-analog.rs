@@ -20,12 +20,8 @@ use std::time::Duration;
 
 use examples_gil_analog::cli::{self, clock_failed, spawn_failed};
 use examples_gil_analog::{GUIDE_RANGES, Gil, SWITCH_INTERVAL, Usage};
-use examples_gil_analog::{reps_for, run_gil, run_sequential, run_threads, sum_squares};
+use examples_gil_analog::{REPS, run_gil, run_sequential, run_threads, sum_squares};
 use examples_gil_analog::{timed, timed_usage};
-
-/// How long the sequential way takes per round: long enough that a 50 ms
-/// stall cannot carry a speedup across its bound.
-const ROUND: Duration = Duration::from_millis(450);
 
 /// How many times each way is timed, interleaved; the fastest run counts.
 const ROUNDS: u32 = 3;
@@ -67,11 +63,7 @@ fn run() -> Result<(), String> {
     let held = sleepers(false).map_err(spawn_failed)?;
     println!("Lock held while asleep: {held:.2} seconds");
 
-    let reps = reps_for(&GUIDE_RANGES, ROUND);
-    println!(
-        "CPU-bound: each range computed {reps} times (about {:.2} s on one thread), each way timed {ROUNDS} times",
-        ROUND.as_secs_f64()
-    );
+    println!("CPU-bound: each range computed {REPS} times, each way timed {ROUNDS} times");
     let cores = thread::available_parallelism().map_or(1, usize::from);
     // Two threads can use at most two cores.
     let ideal = cores.min(GUIDE_RANGES.len());
@@ -84,9 +76,9 @@ fn run() -> Result<(), String> {
     let switches_before = GIL.switches();
     for _ in 0..ROUNDS {
         let runs = [
-            timed_usage(|| Ok(run_sequential(&GUIDE_RANGES, reps))),
-            timed_usage(|| run_threads(&GUIDE_RANGES, reps)),
-            timed_usage(|| run_gil(&GIL, &GUIDE_RANGES, reps)),
+            timed_usage(|| Ok(run_sequential(&GUIDE_RANGES, REPS))),
+            timed_usage(|| run_threads(&GUIDE_RANGES, REPS)),
+            timed_usage(|| run_gil(&GIL, &GUIDE_RANGES, REPS)),
         ];
         for (way, run) in runs.into_iter().enumerate() {
             let (way_sums, usage) = run.map_err(clock_failed)?;
