@@ -1,8 +1,11 @@
-//! Runs the three binaries as processes and checks what holds in every run:
-//! the exit status, the detection line, `Done` or its absence. No timing: a
-//! generous deadline only turns a hang into a failure instead of a stuck CI.
+//! Runs the binaries as processes and checks what holds in every run: the
+//! exit status, the report line, `Done` or its absence, and one error line
+//! when no thread can be spawned. No timing: a generous deadline only turns
+//! a hang into a failure instead of a stuck CI.
 
+use std::fs;
 use std::io::Read;
+use std::os::unix::fs::MetadataExt;
 use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -54,8 +57,22 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[test]
-fn deadlock_is_reported_and_exits_3() {
+fn deadlock_reports_what_the_tasks_recorded_and_exits_3() {
     let out = run(env!("CARGO_BIN_EXE_deadlock"));
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(DEADLOCK_EXIT_STATUS), "{stderr}");
+    assert_eq!(
+        stderr,
+        "Deadlock: still blocked after 2s: Task 1 holds lock1 and waits for lock2; \
+         Task 2 holds lock2 and waits for lock1\n"
+    );
+    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    assert!(!stdout.contains("Done"), "{stdout}");
+}
+
+#[test]
+fn detector_reports_the_cycle_and_exits_3() {
+    let out = run(env!("CARGO_BIN_EXE_deadlock-detector"));
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(DEADLOCK_EXIT_STATUS), "{stderr}");
     assert_eq!(
@@ -98,4 +115,91 @@ fn philosophers_all_eat() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(stdout.matches(" ate 1000 times").count(), 5, "{stdout}");
     assert!(stdout.ends_with("Done\n"), "{stdout}");
+}
+
+/// Runs `exe` as user `nobody` allowed `tasks` processes or threads in all
+/// (the process itself is one), so that spawning a thread fails with
+/// `EAGAIN`. `None`, with the reason printed, where that cannot be arranged:
+/// the limit is not enforced for root, so only root can switch to `nobody`,
+/// and the test needs both tools.
+fn run_limited(exe: &str, tasks: u32) -> Option<Output> {
+    if fs::metadata("/proc/self").map(|m| m.uid()).ok() != Some(0) {
+        println!("skipped: needs root (to run as nobody under `prlimit --nproc`)");
+        return None;
+    }
+    for tool in ["setpriv", "prlimit"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            println!("skipped: `{tool}` is not installed");
+            return None;
+        }
+    }
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args(["prlimit", &format!("--nproc={tasks}:{tasks}"), exe])
+        .output()
+        .expect("run setpriv");
+    if text(&out.stderr).contains("failed to execute") {
+        println!(
+            "skipped: nobody cannot execute {exe}: {}",
+            text(&out.stderr)
+        );
+        return None;
+    }
+    Some(out)
+}
+
+/// One line, `error: spawning ... failed: <the OS error>`, status 1, no panic.
+fn assert_one_error_line(out: &Output) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: spawning "), "{stderr}");
+    assert!(stderr.contains(" failed: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// With no thread to spare, the first spawn fails: one line. With one to
+/// spare, a later spawn fails while an earlier thread runs (or, if that
+/// thread has already finished, nothing fails): one line or a normal run.
+fn assert_spawn_failure_is_one_line(exe: &str) {
+    let Some(out) = run_limited(exe, 1) else {
+        return;
+    };
+    assert_one_error_line(&out);
+    let Some(out) = run_limited(exe, 2) else {
+        return;
+    };
+    if out.status.code() == Some(1) {
+        assert_one_error_line(&out);
+    } else {
+        assert!(
+            !text(&out.stderr).contains("panicked"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+#[test]
+fn deadlock_spawn_failure_is_one_line() {
+    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock"));
+}
+
+#[test]
+fn detector_spawn_failure_is_one_line() {
+    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock-detector"));
+}
+
+#[test]
+fn ordered_spawn_failure_is_one_line() {
+    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock-ordered"));
+}
+
+#[test]
+fn try_lock_spawn_failure_is_one_line() {
+    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock-try-lock"));
+}
+
+#[test]
+fn philosophers_spawn_failure_is_one_line() {
+    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_philosophers"));
 }

@@ -5,15 +5,19 @@
 //! for the model, not luck.
 //!
 //! Design: this file uses loom's types (`loom::sync`, `loom::thread`)
-//! directly. The usual pattern, `#[cfg(loom)]` switching a crate's own types
-//! between std and loom, needs `RUSTFLAGS="--cfg loom"` and a separate build;
-//! the binaries here are a dozen lines each, so the test restates their
-//! `increment_counter` bodies on loom's types and runs in a plain
-//! `cargo test --workspace`. The counts are small (two threads, two
-//! increments each) because the number of interleavings grows exponentially
-//! with them, and two is already enough to lose one.
+//! directly; the binaries are a dozen lines each, so the test restates
+//! their `increment_counter` bodies on loom's types rather than switching
+//! the binaries' own types with `cfg`. Like every loom test it is built only
+//! with `--cfg loom` (loom takes a minute to compile, which a reader's
+//! `cargo test --workspace` should not pay); `.ci/run` runs it. The counts
+//! are small (two threads, two increments each) because the number of
+//! interleavings grows exponentially with them, and two is already enough
+//! to lose one.
 //!
-//!     cargo test -p examples-locks --test loom -- --nocapture
+//!     RUSTFLAGS="--cfg loom" cargo test -p examples-locks --test loom \
+//!         --target-dir target/loom -- --nocapture
+
+#![cfg(loom)]
 
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::sync::{Arc, Mutex};

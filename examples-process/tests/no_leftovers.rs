@@ -152,3 +152,11 @@ fn killing_the_group_leaves_nothing_behind() {
     clean_up(pgid);
     assert_nothing_left("multiprocessing after killpg", pgid);
 }
+
+#[test]
+fn multiprocessing_speedup_leaves_nothing_behind() {
+    check_succeeds_cleanly(
+        "multiprocessing-speedup",
+        env!("CARGO_BIN_EXE_multiprocessing-speedup"),
+    );
+}

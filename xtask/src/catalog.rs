@@ -31,6 +31,15 @@ impl Example {
         }
     }
 
+    /// Its source file, `<package>/src/bin/<bin>.rs`.
+    pub fn source_path(&self) -> PathBuf {
+        self.spec_path
+            .parent()
+            .and_then(Path::parent)
+            .map(|pkg| pkg.join("src/bin").join(format!("{}.rs", self.bin)))
+            .unwrap_or_default()
+    }
+
     /// The spec path relative to the workspace root, for messages.
     pub fn spec_display(&self, root: &Path) -> String {
         self.spec_path
@@ -256,14 +265,16 @@ pub fn select(all: &[Example], names: &[String]) -> Result<Vec<Example>, String>
         .collect())
 }
 
-/// Sections sort by number: `3` < `10`; `tip 6` and `extra 2` go after the
-/// numbered sections, in that order.
+/// Sections sort by number: `3` < `10`; `tip 6`, `extra 2` and `table`
+/// (the guide's summary table) go after the numbered sections, in that order.
 pub fn section_rank(section: &str) -> (u32, u32) {
     let number = |s: &str| s.trim().parse::<u32>().unwrap_or(u32::MAX);
     if let Some(rest) = section.strip_prefix("tip") {
         (1, number(rest))
     } else if let Some(rest) = section.strip_prefix("extra") {
         (2, number(rest))
+    } else if section == "table" {
+        (3, 0)
     } else {
         (0, number(section))
     }
@@ -313,9 +324,29 @@ mod tests {
 
     #[test]
     fn sections_sort_numerically_then_tips_then_extras() {
-        let mut s = ["extra 2", "10", "tip 6", "3", "1"];
+        let mut s = ["table", "extra 2", "10", "tip 6", "3", "1"];
         s.sort_by_key(|x| section_rank(x));
-        assert_eq!(s, ["1", "3", "10", "tip 6", "extra 2"]);
+        assert_eq!(s, ["1", "3", "10", "tip 6", "extra 2", "table"]);
+    }
+
+    #[test]
+    fn executables_come_from_cargos_messages() {
+        let json = concat!(
+            r#"{"reason":"compiler-artifact","manifest_path":"/w/examples-sync/Cargo.toml","#,
+            r#""target":{"kind":["bin"],"name":"sync"},"executable":"/t/release/sync"}"#,
+            "\n",
+            r#"{"reason":"compiler-artifact","manifest_path":"/w/examples-async/Cargo.toml","#,
+            r#""target":{"kind":["lib"],"name":"examples_async"},"executable":null}"#,
+            "\n",
+            "not json\n",
+            r#"{"reason":"build-finished","success":true}"#,
+        );
+        let bins = executables(json);
+        assert_eq!(bins.len(), 1);
+        assert_eq!(
+            bins[&("examples-sync".to_string(), "sync".to_string())],
+            PathBuf::from("/t/release/sync")
+        );
     }
 
     #[test]

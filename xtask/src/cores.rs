@@ -40,12 +40,17 @@ pub const MAX_OTHERS: f64 = 0.15;
 pub struct Snapshot {
     pub busy: f64,
     pub steal: f64,
+    /// How finely they count: one clock tick per core, in seconds (the
+    /// difference of two snapshots is off by up to that much).
+    pub resolution: f64,
 }
 
 /// Reads `/proc/stat`; `None` where there is none (not Linux).
 pub fn snapshot() -> Option<Snapshot> {
     let text = std::fs::read_to_string("/proc/stat").ok()?;
-    parse_stat(&text, ticks_per_second())
+    let mut s = parse_stat(&text, ticks_per_second())?;
+    s.resolution *= parallelism() as f64;
+    Some(s)
 }
 
 fn ticks_per_second() -> f64 {
@@ -69,6 +74,7 @@ fn parse_stat(text: &str, hz: f64) -> Option<Snapshot> {
     Some(Snapshot {
         busy: busy / hz,
         steal: at(7) / hz,
+        resolution: 1.0 / hz,
     })
 }
 
@@ -78,6 +84,22 @@ pub fn judge(before: Snapshot, after: Snapshot, wall: Duration, own_cpu: Duratio
     let wall_s = wall.as_secs_f64().max(1e-3);
     let steal = (after.steal - before.steal).max(0.0) / wall_s;
     let others = (after.busy - before.busy - own_cpu.as_secs_f64()).max(0.0) / wall_s;
+    // Counted in clock ticks, the averages of a short run are mostly noise:
+    // it needs half the limit on other processes in resolution.
+    let resolution = after.resolution.max(before.resolution) / wall_s;
+    if resolution > MAX_OTHERS / 2.0 {
+        return Machine {
+            free: false,
+            evidence: format!(
+                "this {:.2} s run is too short to judge: the kernel counts CPU time in ticks \
+                 of {:.0} ms per core, {resolution:.2} cores over this run (a run of at \
+                 least {:.2} s can be judged)",
+                wall.as_secs_f64(),
+                after.resolution * 1000.0 / parallelism() as f64,
+                2.0 * after.resolution / MAX_OTHERS,
+            ),
+        };
+    }
     let free = steal <= MAX_STEAL && others <= MAX_OTHERS && parallelism() >= 2;
     let mut parts = [
         (
@@ -171,13 +193,18 @@ mod tests {
     #[test]
     fn proc_stat_is_read_in_seconds() {
         let s = parse_stat(STAT, 100.0).unwrap();
+        assert!((s.resolution - 0.01).abs() < 1e-12, "{s:?}");
         assert!((s.busy - 20.69).abs() < 1e-9, "{s:?}");
         assert!((s.steal - 4.92).abs() < 1e-9, "{s:?}");
         assert_eq!(parse_stat("intr 1 2\n", 100.0), None);
     }
 
     fn snap(busy: f64, steal: f64) -> Snapshot {
-        Snapshot { busy, steal }
+        Snapshot {
+            busy,
+            steal,
+            resolution: 0.02,
+        }
     }
 
     #[test]
@@ -215,6 +242,19 @@ mod tests {
             "{}",
             shared.evidence
         );
+    }
+
+    #[test]
+    fn a_run_too_short_for_the_counters_is_not_judged() {
+        let m = judge(
+            snap(0.0, 0.0),
+            snap(0.04, 0.0),
+            Duration::from_millis(20),
+            Duration::from_millis(40),
+        );
+        assert!(!m.free);
+        assert!(m.evidence.contains("too short to judge"), "{}", m.evidence);
+        assert!(m.evidence.contains("at least 0.27 s"), "{}", m.evidence);
     }
 
     /// Prints the fallback measurement: `cargo test -p xtask --lib cores -- --ignored --nocapture`.

@@ -10,6 +10,7 @@ usage: cargo xtask <command> [--help]
 commands:
   list      every example: guide section, what it shows, how to run it
   verify    build in release mode, run and check examples against their specs
+  copies    copy each standalone example into a fresh project, build, check it
   bench     measure threads vs tasks vs processes
   help      this text
 
@@ -34,6 +35,18 @@ Ends with `N passed, M failed, K skipped` and exits 1 if any run failed.
 Checks that need two free cores are skipped, with the evidence, when the run
 did not have them.";
 
+pub const COPIES_HELP: &str = "\
+usage: cargo xtask copies [NAME...]
+
+Copies every binary that does not use its crate's library into a fresh
+cargo project of its own (target/copies/<binary>), with only the dependency
+lines its `//!` header states and the workspace's Cargo.lock, builds it
+offline in the dev profile (what `cargo run` gives a reader), and checks it
+against its spec. The ten guide programs must copy; the others that cannot
+are listed with the reason.
+
+  NAME          a binary or a package; default: all";
+
 pub const BENCH_HELP: &str = "\
 usage: cargo xtask bench [--quick]
 
@@ -49,6 +62,9 @@ pub enum Command {
     Verify {
         names: Vec<String>,
         repeat: u32,
+    },
+    Copies {
+        names: Vec<String>,
     },
     Bench {
         quick: bool,
@@ -89,6 +105,7 @@ fn parse_inner(
     *help_text = match command.as_str() {
         "list" => LIST_HELP,
         "verify" => VERIFY_HELP,
+        "copies" => COPIES_HELP,
         "bench" => BENCH_HELP,
         _ => USAGE,
     };
@@ -123,19 +140,34 @@ fn parse_inner(
                         })?;
                     }
                     Long("help") | Short('h') => return help(VERIFY_HELP),
-                    Value(name) => names.push(name.into_string().map_err(|n| {
-                        format!(
-                            "verify: `{}` is not a valid name (not UTF-8)",
-                            n.to_string_lossy()
-                        )
-                    })?),
+                    Value(name) => names.push(utf8_name("verify", name)?),
                     other => return Err(context(other.unexpected())),
                 }
             }
             Ok(Command::Verify { names, repeat })
         }
+        "copies" => {
+            let mut names = Vec::new();
+            while let Some(arg) = parser.next().map_err(context)? {
+                match arg {
+                    Long("help") | Short('h') => return help(COPIES_HELP),
+                    Value(name) => names.push(utf8_name("copies", name)?),
+                    other => return Err(context(other.unexpected())),
+                }
+            }
+            Ok(Command::Copies { names })
+        }
         other => Err(format!("unknown command `{other}`")),
     }
+}
+
+fn utf8_name(command: &str, name: OsString) -> Result<String, String> {
+    name.into_string().map_err(|n| {
+        format!(
+            "{command}: `{}` is not a valid name (not UTF-8)",
+            n.to_string_lossy()
+        )
+    })
 }
 
 #[cfg(test)]

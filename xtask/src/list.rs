@@ -1,17 +1,29 @@
-//! `cargo xtask list`: every example, in guide order.
+//! `cargo xtask list`: every example, in guide order, within 100 columns.
 
 use std::fmt::Write as _;
 
 use crate::catalog::Example;
 
+/// Widest line the list prints.
+const WIDTH: usize = 100;
+
+/// A section as the README's section map writes it: `§3`, `tip 6`,
+/// `extra 2`, `table`.
+pub fn label(section: &str) -> String {
+    if section.chars().all(|c| c.is_ascii_digit()) {
+        format!("§{section}")
+    } else {
+        section.to_string()
+    }
+}
+
 pub fn render(examples: &[Example]) -> String {
-    let width = examples.iter().map(|e| e.bin.len()).max().unwrap_or(0);
-    let section_width = examples
+    let label_width = examples
         .iter()
-        .map(|e| e.spec.section.len())
+        .map(|e| label(&e.spec.section).chars().count())
         .max()
-        .unwrap_or(0)
-        + 1;
+        .unwrap_or(0);
+    let indent = 2 + label_width + 2;
     let mut out = String::new();
     let mut package = "";
     for e in examples {
@@ -19,21 +31,56 @@ pub fn render(examples: &[Example]) -> String {
             package = &e.package;
             writeln!(out, "{package}").unwrap();
         }
-        let section = format!("§{}", e.spec.section);
-        writeln!(
-            out,
-            "  {section:<section_width$} {:<width$}  {}",
-            e.bin, e.spec.about
-        )
-        .unwrap();
-        writeln!(
-            out,
-            "  {:<section_width$} {:<width$}  $ {}",
-            "",
-            "",
-            e.command()
-        )
-        .unwrap();
+        let section = label(&e.spec.section);
+        let pad = label_width - section.chars().count();
+        let first = format!("  {section}{}  {}: ", " ".repeat(pad), e.bin);
+        wrap(&mut out, &first, &e.spec.about, indent);
+        writeln!(out, "{}$ {}", " ".repeat(indent), e.command()).unwrap();
     }
     out
+}
+
+/// Writes `first` then `text`, wrapped at word boundaries within [`WIDTH`],
+/// continuation lines indented by `indent`.
+fn wrap(out: &mut String, first: &str, text: &str, indent: usize) {
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            writeln!(out, "{line}").unwrap();
+            line = " ".repeat(indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    writeln!(out, "{line}").unwrap();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_the_readmes() {
+        assert_eq!(label("3"), "§3");
+        assert_eq!(label("tip 6"), "tip 6");
+        assert_eq!(label("table"), "table");
+    }
+
+    #[test]
+    fn long_text_wraps_within_the_width() {
+        let mut out = String::new();
+        let text = "word ".repeat(60);
+        wrap(&mut out, "  §3  thread: ", &text, 8);
+        assert!(out.lines().count() >= 3, "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
+        assert!(
+            out.lines().skip(1).all(|l| l.starts_with("        word")),
+            "{out}"
+        );
+    }
 }

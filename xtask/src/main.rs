@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use xtask::flags::{self, Command};
-use xtask::{bench, catalog, list, verify};
+use xtask::{bench, catalog, copies, list, verify};
 
 fn main() -> ExitCode {
     let command = match flags::parse(std::env::args_os().skip(1)) {
@@ -35,12 +35,22 @@ fn main() -> ExitCode {
             Err(e) => fail(&e, 2),
         },
         Command::Verify { names, repeat } => {
-            match verify::run(&root, &verify::Options { names, repeat }) {
+            let options = verify::Options {
+                names,
+                repeat,
+                ..Default::default()
+            };
+            match verify::run(&root, &options) {
                 Ok(report) if report.summary.failed == 0 => ExitCode::SUCCESS,
                 Ok(_) => ExitCode::FAILURE,
                 Err(e) => fail(&e.message, e.status),
             }
         }
+        Command::Copies { names } => match copies::run(&root, &names) {
+            Ok(report) if report.summary.failed == 0 => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::FAILURE,
+            Err(e) => fail(&e.message, e.status),
+        },
         Command::Bench { quick } => match bench::run(quick, &root) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e, 1),

@@ -50,6 +50,8 @@ pub struct Row {
     /// How many runs it took (more than one: free-cores retries).
     pub attempts: u32,
     pub verdict: Verdict,
+    /// Why it was not run at all (its spec needs another system).
+    pub not_run: Option<String>,
 }
 
 impl Row {
@@ -60,6 +62,9 @@ impl Row {
 
     /// Why its free-cores checks were skipped: the evidence that said busy.
     fn skip_reason(&self) -> Option<String> {
+        if let Some(why) = &self.not_run {
+            return Some(why.clone());
+        }
         let cores = self.verdict.cores.as_ref().filter(|c| !c.enforced)?;
         let program = cores.evidence.iter().find(|e| e.contains(" outside "));
         Some(format!(
@@ -87,6 +92,9 @@ pub fn progress(row: &Row, done: usize, total: usize) -> String {
     );
     if let Some(check) = headline(&row.verdict) {
         write!(line, "   {}", describe_check(check)).unwrap();
+    }
+    if let Some(why) = &row.not_run {
+        write!(line, "   {why}").unwrap();
     }
     match &row.verdict.cores {
         Some(c) if c.enforced => line.push_str("   cores free"),
@@ -373,6 +381,7 @@ mod tests {
             wall: Duration::from_millis(2040),
             attempts: 1,
             verdict,
+            not_run: None,
         }
     }
 

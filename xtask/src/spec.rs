@@ -4,8 +4,15 @@
 //! `key: value` lines, then `--- stdout` / `--- stderr` sections whose lines
 //! are patterns. A pattern is literal text with `[..]` (any text) and
 //! `{lo..hi}` (a number within bounds); `...` skips lines, `@any-order` ...
-//! `@end` matches a block in any order, `@optional` may match nothing and
-//! `@not` forbids a line anywhere in the stream.
+//! `@end` matches a block in any order, `@interleaved` `@lane` ... `@end`
+//! matches lanes each in its own order, interleaved freely (`@next`: right
+//! after its lane's previous line), `@optional` may match nothing and `@not`
+//! forbids a line anywhere in the stream.
+//!
+//! Parsing validates everything (ranges, directives, numbers that could
+//! never be compared or matched) and never panics; matching is polynomial
+//! in the output (memoized states, a bipartite matching for `@any-order`),
+//! except an `@interleaved` block, whose states are bounded at parse time.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -23,8 +30,27 @@ pub struct Spec {
     /// `wall: {lo..hi}`: bounds in seconds on the wall time the verifier
     /// measured for the run, so a program cannot just print a good time.
     wall: Option<Bound>,
+    /// `os: linux` or `os: unix`: where the example can run at all.
+    pub os: Option<Os>,
     pub stdout: Stream,
     pub stderr: Stream,
+}
+
+/// The systems an example needs (`os:`), for the ones that read `/proc`
+/// or fork.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Unix,
+}
+
+impl Os {
+    fn name(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Unix => "unix",
+        }
+    }
 }
 
 /// Whether an example may run beside others.
@@ -49,12 +75,33 @@ enum Item {
     Optional(Pattern),
     AnyLines,
     AnyOrder(Vec<Member>),
+    Interleaved(Interleaved),
 }
 
+/// A line of an `@any-order` group or of a lane.
 #[derive(Debug, Clone)]
 struct Member {
     pattern: Pattern,
     optional: bool,
+    /// `@next` (lanes only): the output line right after the one this lane's
+    /// previous line matched, with no other lane's line between.
+    next: bool,
+}
+
+/// `@interleaved` ... `@end`: each lane's lines in their order, the lanes
+/// interleaved freely, and the whole block one run of output lines.
+#[derive(Debug, Clone)]
+struct Interleaved {
+    /// The spec line of `@interleaved`.
+    start: usize,
+    lanes: Vec<Lane>,
+}
+
+#[derive(Debug, Clone)]
+struct Lane {
+    /// The spec line of its `@lane`.
+    spec_line: usize,
+    lines: Vec<Member>,
 }
 
 /// One line pattern, remembered with where it came from for error messages.
@@ -134,6 +181,7 @@ impl Spec {
         let mut timeout = None;
         let mut mode = None;
         let mut wall = None;
+        let mut os = None;
         let mut streams: [Option<Stream>; 2] = [None, None];
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).peekable();
 
@@ -154,19 +202,20 @@ impl Spec {
             };
             let value = value.trim();
             let slot_was_empty = match key.trim() {
-                "section" => section.replace(value.to_string()).is_none(),
-                "about" => about.replace(value.to_string()).is_none(),
-                "args" => args
-                    .replace(value.split_whitespace().map(String::from).collect())
-                    .is_none(),
-                "status" => {
-                    let code = value.parse::<i32>().or_else(|_| {
-                        err(n, format!("`status:` takes an exit code, found `{value}`"))
-                    })?;
-                    status.replace(code).is_none()
-                }
+                "section" => section.replace(non_empty("section", value, n)?).is_none(),
+                "about" => about.replace(non_empty("about", value, n)?).is_none(),
+                "args" => args.replace(parse_args(value, n)?).is_none(),
+                "status" => status.replace(parse_status(value, n)?).is_none(),
                 "timeout" => timeout.replace(parse_duration(value, n)?).is_none(),
-                "wall" => wall.replace(parse_wall(value, n)?).is_none(),
+                "wall" => wall.replace((n, parse_wall(value, n)?)).is_none(),
+                "os" => {
+                    let o = match value {
+                        "linux" => Os::Linux,
+                        "unix" => Os::Unix,
+                        _ => return err(n, format!("`os:` is `linux` or `unix`, found `{value}`")),
+                    };
+                    os.replace(o).is_none()
+                }
                 "mode" => {
                     let m = match value {
                         "alone" => Mode::Alone,
@@ -184,7 +233,7 @@ impl Spec {
                     return err(
                         n,
                         format!(
-                            "unknown key `{other}` (known: section, about, args, status, timeout, mode, wall)"
+                            "unknown key `{other}` (known: section, about, args, status, timeout, mode, wall, os)"
                         ),
                     );
                 }
@@ -221,6 +270,21 @@ impl Spec {
         }
 
         let [stdout, stderr] = streams;
+        let timeout = timeout.unwrap_or(Duration::from_secs(30));
+        if let Some((n, bound)) = &wall
+            && let Some((lo, lo_text)) = &bound.lo
+            && lo.as_f64() >= timeout.as_secs_f64()
+        {
+            return err(
+                *n,
+                format!(
+                    "the `wall:` lower bound {lo_text} s is not below the time limit ({} s): \
+                     no run could pass",
+                    timeout.as_secs_f64()
+                ),
+            );
+        }
+        let wall = wall.map(|(_, bound)| bound);
         let mode = mode.unwrap_or(Mode::Alone);
         if mode != Mode::Alone
             && let Some(p) = [&stdout, &stderr]
@@ -254,9 +318,10 @@ impl Spec {
             about: about.ok_or_else(|| missing("about"))?,
             args: args.unwrap_or_default(),
             status: status.unwrap_or(0),
-            timeout: timeout.unwrap_or(Duration::from_secs(30)),
+            timeout,
             mode,
             wall,
+            os,
             stdout: stdout.unwrap_or_default(),
             stderr: stderr.unwrap_or_default(),
         })
@@ -273,6 +338,32 @@ impl Spec {
     /// The `wall:` bounds as written, e.g. `2.00..2.60`.
     pub fn wall_bounds(&self) -> Option<&str> {
         self.wall.as_ref().map(|b| b.source.as_str())
+    }
+
+    /// Can the example run on `os` (a `std::env::consts::OS` value)? The
+    /// reason it cannot, otherwise.
+    pub fn runs_on(&self, os: &str) -> Result<(), String> {
+        let unix = [
+            "linux",
+            "macos",
+            "freebsd",
+            "netbsd",
+            "openbsd",
+            "dragonfly",
+            "illumos",
+            "solaris",
+            "android",
+            "ios",
+        ];
+        match self.os {
+            Some(Os::Linux) if os != "linux" && os != "android" => {}
+            Some(Os::Unix) if !unix.contains(&os) => {}
+            _ => return Ok(()),
+        }
+        let needs = self.os.map_or("", Os::name);
+        Err(format!(
+            "needs {needs} (`os: {needs}` in its spec), and this is {os}: not run here"
+        ))
     }
 
     /// Checks one finished run against the spec. `machine` is what the
@@ -378,7 +469,63 @@ fn parse_wall(value: &str, n: usize) -> Result<Bound, ParseError> {
     if bound.kind != Kind::Check {
         return err(n, "`wall:` bounds take no condition");
     }
+    if bound.lo.is_none() && bound.hi.is_none() {
+        return err(
+            n,
+            "`wall: {..}` bounds nothing: give a lower bound, an upper bound or both",
+        );
+    }
+    if !inner.contains("..") {
+        return err(
+            n,
+            format!(
+                "`wall:` takes a range such as `{{2.00..2.60}}`, found the exact value `{value}`"
+            ),
+        );
+    }
+    for (end, text) in [&bound.lo, &bound.hi].into_iter().flatten() {
+        if end.as_f64() < 0.0 || end.as_f64() > MAX_SECONDS {
+            return err(
+                n,
+                format!("`wall:` bound {text} s is outside 0 s to 1 hour"),
+            );
+        }
+    }
     Ok(bound)
+}
+
+/// The longest `timeout:` and `wall:` bound: an hour.
+const MAX_SECONDS: f64 = 3600.0;
+
+fn non_empty(key: &str, value: &str, n: usize) -> Result<String, ParseError> {
+    if value.is_empty() {
+        return err(n, format!("`{key}:` is empty"));
+    }
+    Ok(value.to_string())
+}
+
+/// `args: 2 100`: split on whitespace, no quoting.
+fn parse_args(value: &str, n: usize) -> Result<Vec<String>, ParseError> {
+    if let Some(c) = value.chars().find(|c| matches!(c, '"' | '\'' | '\\')) {
+        return err(
+            n,
+            format!(
+                "`args:` are split on spaces with no quoting or escapes, found `{c}` in `{value}`"
+            ),
+        );
+    }
+    Ok(value.split_whitespace().map(String::from).collect())
+}
+
+/// `status: 3`: an exit status, 0 to 255.
+fn parse_status(value: &str, n: usize) -> Result<i32, ParseError> {
+    match value.parse::<u8>() {
+        Ok(code) if value.bytes().all(|b| b.is_ascii_digit()) => Ok(i32::from(code)),
+        _ => err(
+            n,
+            format!("`status:` takes an exit status from 0 to 255, found `{value}`"),
+        ),
+    }
 }
 
 fn missing(key: &str) -> ParseError {
@@ -403,60 +550,168 @@ fn parse_duration(value: &str, n: usize) -> Result<Duration, ParseError> {
             format!("a duration ends in `s` or `ms`, found `{value}`"),
         );
     };
-    match number.trim().parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() => Ok(Duration::from_secs_f64(x * scale)),
-        _ => err(n, format!("`{value}` is not a positive duration")),
+    let number = number.trim();
+    // Plain decimals only: `1e3`, `inf`, `+5` and `-1` are refused.
+    if number.is_empty() || number.starts_with('-') || number_len(number) != number.len() {
+        return err(
+            n,
+            format!("`{value}` is not a duration such as `10s` or `500ms`"),
+        );
     }
+    let seconds = number.parse::<f64>().unwrap_or(f64::INFINITY) * scale;
+    if !(0.001..=MAX_SECONDS).contains(&seconds) {
+        return err(n, format!("`timeout: {value}` is outside 1 ms to 1 hour"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
+
+/// The block a stream body is inside of, while parsing.
+enum Open {
+    AnyOrder { start: usize, members: Vec<Member> },
+    Interleaved { start: usize, lanes: Vec<Lane> },
+}
+
+/// The directives, for error messages.
+const DIRECTIVES: &str = "@any-order, @interleaved, @lane, @next, @end, @optional, @not";
+
+/// At most this many states `(lane positions)` per `@interleaved` block:
+/// matching is memoized on them, and in general (many lanes whose patterns
+/// overlap) their number is what it costs.
+const MAX_LANE_STATES: usize = 10_000;
 
 fn parse_stream(body: &[(usize, &str)]) -> Result<Stream, ParseError> {
     let mut stream = Stream::default();
-    // The open `@any-order` group: its first line and its members.
-    let mut group: Option<(usize, Vec<Member>)> = None;
+    let mut open: Option<Open> = None;
     for &(n, line) in body {
         if line.trim().is_empty() || is_comment(line) {
             continue;
         }
-        if let Some(rest) = line.strip_prefix('\\') {
-            let pattern = Pattern::parse(rest, n)?;
-            match &mut group {
-                Some((_, members)) => members.push(Member {
-                    pattern,
-                    optional: false,
-                }),
-                None => stream.items.push(Item::Line(pattern)),
+        let (directive, rest) = if let Some(rest) = line.strip_prefix('\\') {
+            ("", rest)
+        } else if let Some(d) = line.strip_prefix('@') {
+            let (d, rest) = d.split_once(' ').unwrap_or((d, ""));
+            if d.is_empty() {
+                return err(
+                    n,
+                    format!(
+                        "`@` must be followed by a directive (known: {DIRECTIVES}); \
+                         write `\\@` for a literal `@`"
+                    ),
+                );
             }
-            continue;
-        }
-        let (directive, rest) = match line.strip_prefix('@') {
-            Some(d) => d.split_once(' ').unwrap_or((d, "")),
-            None if line == "..." => ("...", ""),
-            None => ("", line),
+            (d, rest)
+        } else if line == "..." {
+            ("...", "")
+        } else {
+            ("", line)
         };
-        match (directive, &mut group) {
-            ("", Some((_, members))) => members.push(Member {
+        let needs_pattern = matches!(directive, "optional" | "not" | "next");
+        let takes_nothing = matches!(directive, "any-order" | "interleaved" | "lane" | "end");
+        if needs_pattern && rest.trim().is_empty() {
+            return err(
+                n,
+                format!("`@{directive}` needs a pattern after it: `@{directive} <line>`"),
+            );
+        }
+        if takes_nothing && !rest.trim().is_empty() {
+            return err(
+                n,
+                format!("`@{directive}` takes nothing after it, found `{line}`"),
+            );
+        }
+        let member = |optional, next| -> Result<Member, ParseError> {
+            Ok(Member {
                 pattern: Pattern::parse(rest, n)?,
-                optional: false,
-            }),
-            ("", None) => stream.items.push(Item::Line(Pattern::parse(rest, n)?)),
-            ("optional", Some((_, members))) => members.push(Member {
-                pattern: Pattern::parse(rest, n)?,
-                optional: true,
-            }),
-            ("optional", None) => stream.items.push(Item::Optional(Pattern::parse(rest, n)?)),
-            ("any-order", None) => group = Some((n, Vec::new())),
-            ("end", Some(_)) => {
-                let (start, members) = group.take().expect("matched Some above");
-                if members.is_empty() {
-                    return err(start, "`@any-order` group has no lines");
-                }
-                stream.items.push(Item::AnyOrder(members));
+                optional,
+                next,
+            })
+        };
+        match (directive, &mut open) {
+            ("" | "optional", None) => {
+                let pattern = Pattern::parse(rest, n)?;
+                stream.items.push(if directive == "optional" {
+                    Item::Optional(pattern)
+                } else {
+                    Item::Line(pattern)
+                });
             }
-            ("end", None) => return err(n, "`@end` without an open `@any-order`"),
-            ("any-order" | "not" | "...", Some((start, _))) => {
+            ("" | "optional", Some(Open::AnyOrder { members, .. })) => {
+                members.push(member(directive == "optional", false)?);
+            }
+            ("" | "optional" | "next", Some(Open::Interleaved { start, lanes })) => {
+                let Some(lane) = lanes.last_mut() else {
+                    return err(
+                        n,
+                        format!(
+                            "a line of the `@interleaved` block of line {start} must come \
+                             after a `@lane` line"
+                        ),
+                    );
+                };
+                if directive == "next" && lane.lines.is_empty() {
+                    return err(
+                        n,
+                        "`@next` needs a line of its lane before it (it matches the output line \
+                         right after that one)",
+                    );
+                }
+                lane.lines
+                    .push(member(directive == "optional", directive == "next")?);
+            }
+            ("next", _) => {
+                return err(n, "`@next` stands only inside a `@lane` of `@interleaved`");
+            }
+            ("any-order", None) => {
+                open = Some(Open::AnyOrder {
+                    start: n,
+                    members: Vec::new(),
+                })
+            }
+            ("interleaved", None) => {
+                open = Some(Open::Interleaved {
+                    start: n,
+                    lanes: Vec::new(),
+                })
+            }
+            ("lane", Some(Open::Interleaved { lanes, .. })) => lanes.push(Lane {
+                spec_line: n,
+                lines: Vec::new(),
+            }),
+            ("lane", _) => {
+                return err(n, "`@lane` without an open `@interleaved`");
+            }
+            ("end", Some(_)) => match open.take().expect("matched Some above") {
+                Open::AnyOrder { start, members } => {
+                    if members.is_empty() {
+                        return err(start, "`@any-order` group has no lines");
+                    }
+                    stream.items.push(Item::AnyOrder(members));
+                }
+                Open::Interleaved { start, lanes } => {
+                    stream
+                        .items
+                        .push(Item::Interleaved(check_lanes(start, lanes)?));
+                }
+            },
+            ("end", None) => {
+                return err(n, "`@end` without an open `@any-order` or `@interleaved`");
+            }
+            ("any-order" | "interleaved" | "not" | "...", Some(Open::AnyOrder { start, .. })) => {
                 return err(
                     n,
                     format!("`{line}` cannot stand inside the `@any-order` group of line {start}"),
+                );
+            }
+            (
+                "any-order" | "interleaved" | "not" | "...",
+                Some(Open::Interleaved { start, .. }),
+            ) => {
+                return err(
+                    n,
+                    format!(
+                        "`{line}` cannot stand inside the `@interleaved` block of line {start} \
+                         (a lane holds lines, `@optional` lines and `@next` lines)"
+                    ),
                 );
             }
             ("not", None) => stream.forbidden.push(Pattern::parse(rest, n)?),
@@ -465,17 +720,49 @@ fn parse_stream(body: &[(usize, &str)]) -> Result<Stream, ParseError> {
                 return err(
                     n,
                     format!(
-                        "unknown directive `@{other}` (known: @any-order, @end, @optional, @not; \
+                        "unknown directive `@{other}` (known: {DIRECTIVES}; \
                          write `\\@` for a literal `@`)"
                     ),
                 );
             }
         }
     }
-    if let Some((start, _)) = group {
-        return err(start, "`@any-order` has no matching `@end`");
+    match open {
+        Some(Open::AnyOrder { start, .. }) => err(start, "`@any-order` has no matching `@end`"),
+        Some(Open::Interleaved { start, .. }) => {
+            err(start, "`@interleaved` has no matching `@end`")
+        }
+        None => Ok(stream),
     }
-    Ok(stream)
+}
+
+/// A finished `@interleaved` block: at least two lanes, none empty, and few
+/// enough matching states.
+fn check_lanes(start: usize, lanes: Vec<Lane>) -> Result<Interleaved, ParseError> {
+    if lanes.len() < 2 {
+        return err(
+            start,
+            "`@interleaved` needs at least two `@lane`s (one lane is just ordered lines)",
+        );
+    }
+    if let Some(lane) = lanes.iter().find(|l| l.lines.is_empty()) {
+        return err(lane.spec_line, "`@lane` has no lines");
+    }
+    let states = lanes
+        .iter()
+        .try_fold(1usize, |acc, l| acc.checked_mul(l.lines.len() + 1));
+    if states.is_none_or(|s| s > MAX_LANE_STATES) {
+        return err(
+            start,
+            format!(
+                "this `@interleaved` block is too big to match: {} lanes of {} lines make \
+                 more than {MAX_LANE_STATES} states; split it into blocks that follow each other",
+                lanes.len(),
+                lanes.iter().map(|l| l.lines.len()).sum::<usize>()
+            ),
+        );
+    }
+    Ok(Interleaved { start, lanes })
 }
 
 impl Pattern {
@@ -489,7 +776,10 @@ impl Pattern {
                 rest = after;
             } else if let Some(after) = rest.strip_prefix("[..]") {
                 parts.extend(take_text(&mut text));
-                parts.push(Part::Wildcard);
+                // `[..][..]` is `[..]`.
+                if !matches!(parts.last(), Some(Part::Wildcard)) {
+                    parts.push(Part::Wildcard);
+                }
                 rest = after;
             } else if c == '{' {
                 let Some(close) = rest.find('}') else {
@@ -507,6 +797,24 @@ impl Pattern {
             }
         }
         parts.extend(take_text(&mut text));
+        for pair in parts.windows(2) {
+            let never = match pair {
+                [Part::Number(_), Part::Number(_)] => true,
+                [Part::Number(_), Part::Text(t)] => {
+                    let b = t.as_bytes();
+                    b[0].is_ascii_digit()
+                        || (b[0] == b'.' && b.get(1).is_some_and(u8::is_ascii_digit))
+                }
+                _ => false,
+            };
+            if never {
+                return err(
+                    spec_line,
+                    "a `{...}` number followed directly by a digit or another number can never \
+                     match: numbers are read whole (put text between them)",
+                );
+            }
+        }
         Ok(Pattern {
             spec_line,
             source: source.to_string(),
@@ -564,37 +872,62 @@ enum LineMatch {
 
 /// Matches `parts` against the whole of `line`, backtracking over `[..]`.
 /// On success `numbers` holds each placeholder with the text it matched.
+/// A wildcard that failed at a position is remembered, so many `[..]` in one
+/// pattern cost at most parts x positions tries, not exponential time.
 fn match_parts<'a>(
     parts: &'a [Part],
     line: &'a str,
     numbers: &mut Vec<(&'a Bound, &'a str)>,
 ) -> bool {
-    let Some((first, rest)) = parts.split_first() else {
-        return line.is_empty();
+    let mut dead = HashSet::new();
+    match_from(parts, 0, line, 0, numbers, &mut dead)
+}
+
+fn match_from<'a>(
+    parts: &'a [Part],
+    part: usize,
+    line: &'a str,
+    at: usize,
+    numbers: &mut Vec<(&'a Bound, &'a str)>,
+    dead: &mut HashSet<(usize, usize)>,
+) -> bool {
+    let rest = &line[at..];
+    let Some(first) = parts.get(part) else {
+        return rest.is_empty();
     };
     match first {
-        Part::Text(t) => line
-            .strip_prefix(t.as_str())
-            .is_some_and(|after| match_parts(rest, after, numbers)),
-        Part::Wildcard => line
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([line.len()])
-            .any(|i| {
-                let saved = numbers.len();
-                let ok = match_parts(rest, &line[i..], numbers);
-                if !ok {
-                    numbers.truncate(saved);
-                }
-                ok
-            }),
+        Part::Text(t) => {
+            rest.starts_with(t.as_str())
+                && match_from(parts, part + 1, line, at + t.len(), numbers, dead)
+        }
+        Part::Wildcard => {
+            if dead.contains(&(part, at)) {
+                return false;
+            }
+            let ok = rest
+                .char_indices()
+                .map(|(i, _)| at + i)
+                .chain([line.len()])
+                .any(|i| {
+                    let saved = numbers.len();
+                    let ok = match_from(parts, part + 1, line, i, numbers, dead);
+                    if !ok {
+                        numbers.truncate(saved);
+                    }
+                    ok
+                });
+            if !ok {
+                dead.insert((part, at));
+            }
+            ok
+        }
         Part::Number(bound) => {
-            let len = number_len(line);
+            let len = number_len(rest);
             if len == 0 {
                 return false;
             }
-            numbers.push((bound, &line[..len]));
-            let ok = match_parts(rest, &line[len..], numbers);
+            numbers.push((bound, &rest[..len]));
+            let ok = match_from(parts, part + 1, line, at + len, numbers, dead);
             if !ok {
                 numbers.pop();
             }
@@ -644,15 +977,30 @@ impl Bound {
             if s.is_empty() {
                 return Ok(None);
             }
-            Num::parse(s)
-                .map(|v| Some((v, s.to_string())))
-                .ok_or_else(|| ParseError {
-                    line: n,
-                    message: format!("`{s}` is not a number in `{{{inner}}}`"),
-                })
+            match Num::parse(s) {
+                Some(Num::Float(f)) if !f.is_finite() => {
+                    err(n, format!("`{s}` in `{{{inner}}}` is too large to compare"))
+                }
+                Some(Num::Float(_)) if !s.contains('.') => err(
+                    n,
+                    format!(
+                        "`{s}` in `{{{inner}}}` is too large for an exact integer \
+                         (at most 38 digits); write it with a decimal point to compare it \
+                         as a float"
+                    ),
+                ),
+                Some(v) => Ok(Some((v, s.to_string()))),
+                None => err(n, format!("`{s}` is not a number in `{{{inner}}}`")),
+            }
         };
         let (lo, hi) = match range.split_once("..") {
-            Some((lo, hi)) => (num(lo.trim())?, num(hi.trim_start_matches('=').trim())?),
+            Some((lo, hi)) => {
+                let inclusive = hi.trim_start().strip_prefix('=');
+                if inclusive.is_some_and(|h| h.trim().is_empty()) {
+                    return err(n, format!("`{{{inner}}}`: `..=` needs an upper bound"));
+                }
+                (num(lo.trim())?, num(inclusive.unwrap_or(hi).trim())?)
+            }
             None if range.is_empty() => {
                 return err(
                     n,
@@ -713,7 +1061,12 @@ impl Num {
         if s.contains('.') {
             s.parse().ok().map(Num::Float)
         } else {
-            s.parse().ok().map(Num::Int)
+            // Beyond i128 an integer is still a number: compared as a float
+            // (infinite past f64, which is above any bound).
+            s.parse()
+                .map(Num::Int)
+                .or_else(|_| s.parse().map(Num::Float))
+                .ok()
         }
     }
 
@@ -843,6 +1196,12 @@ impl Stream {
                 Item::Line(p) | Item::Optional(p) => vec![p],
                 Item::AnyLines => vec![],
                 Item::AnyOrder(members) => members.iter().map(|m| &m.pattern).collect(),
+                Item::Interleaved(block) => block
+                    .lanes
+                    .iter()
+                    .flat_map(|lane| &lane.lines)
+                    .map(|m| &m.pattern)
+                    .collect(),
             })
             .chain(&self.forbidden)
     }
@@ -854,6 +1213,7 @@ impl Stream {
             lines: &lines,
             cores_free,
             dead: HashSet::new(),
+            dead_lanes: HashSet::new(),
             path: Vec::new(),
             deepest: None,
         };
@@ -871,9 +1231,12 @@ impl Stream {
                 }
             }
         } else {
-            let d = matcher
-                .deepest
-                .expect("a failed walk always records where it failed");
+            let d = matcher.deepest.unwrap_or_else(|| Stuck {
+                line: 0,
+                pattern: None,
+                reason: "the output does not match the spec".to_string(),
+                free_cores: false,
+            });
             verdict.failures.push(Failure {
                 stream: Some(name),
                 spec_line: d.pattern.map(|p| (p.spec_line, p.source.clone())),
@@ -911,6 +1274,9 @@ struct Matcher<'a> {
     lines: &'a [&'a str],
     cores_free: bool,
     dead: HashSet<(usize, usize)>,
+    /// Failed states of `@interleaved` blocks: (item, line, lane positions
+    /// as one number, the lane that matched the previous line).
+    dead_lanes: HashSet<(usize, usize, usize, Option<usize>)>,
     /// The pattern that matched each output line, on the current path.
     path: Vec<(&'a Pattern, usize)>,
     deepest: Option<Stuck<'a>>,
@@ -961,8 +1327,7 @@ impl<'a> Matcher<'a> {
                         return false;
                     }
                     let saved = self.path.len();
-                    let mut used = vec![false; members.len()];
-                    if self.assign(members, &mut used, line, line + size)
+                    if self.assign(members, line, line + size)
                         && self.walk(item + 1, line + size)
                     {
                         return true;
@@ -971,7 +1336,141 @@ impl<'a> Matcher<'a> {
                     false
                 })
             }
+            Item::Interleaved(block) => {
+                let mut pos = vec![0; block.lanes.len()];
+                self.lanes(block, item, line, &mut pos, None)
+            }
         }
+    }
+
+    /// Matches the rest of an `@interleaved` block from `line`, each lane
+    /// `k` at its line `pos[k]`; `last` is the lane that matched the
+    /// previous output line (for `@next`). Then the rest of the items.
+    fn lanes(
+        &mut self,
+        block: &'a Interleaved,
+        item: usize,
+        line: usize,
+        pos: &mut [usize],
+        last: Option<usize>,
+    ) -> bool {
+        let code = block
+            .lanes
+            .iter()
+            .zip(pos.iter())
+            .fold(0, |acc, (lane, &p)| acc * (lane.lines.len() + 1) + p);
+        // `last` matters only to a lane whose next line is `@next`.
+        let last = last.filter(|&k| block.lanes[k].lines.get(pos[k]).is_some_and(|m| m.next));
+        let key = (item, line, code, last);
+        if self.dead_lanes.contains(&key) {
+            return false;
+        }
+        let saved = self.path.len();
+        let ok = self.lanes_step(block, item, line, pos, last);
+        if !ok {
+            self.path.truncate(saved);
+            self.dead_lanes.insert(key);
+        }
+        ok
+    }
+
+    fn lanes_step(
+        &mut self,
+        block: &'a Interleaved,
+        item: usize,
+        line: usize,
+        pos: &mut [usize],
+        last: Option<usize>,
+    ) -> bool {
+        let lanes = &block.lanes;
+        if lanes
+            .iter()
+            .zip(pos.iter())
+            .all(|(l, &p)| p == l.lines.len())
+        {
+            return self.walk(item + 1, line);
+        }
+        let text = self.lines.get(line).copied();
+        let mut any_match = false;
+        let mut out_of_bounds = None;
+        for k in 0..lanes.len() {
+            let Some(m) = lanes[k].lines.get(pos[k]) else {
+                continue;
+            };
+            let allowed = !m.next || last == Some(k);
+            if let Some(text) = text
+                && allowed
+            {
+                match m.pattern.check(text, self.cores_free) {
+                    LineMatch::Yes => {
+                        any_match = true;
+                        self.path.push((&m.pattern, line));
+                        pos[k] += 1;
+                        let ok = self.lanes(block, item, line + 1, pos, Some(k));
+                        pos[k] -= 1;
+                        if ok {
+                            return true;
+                        }
+                        self.path.pop();
+                    }
+                    LineMatch::OutOfBounds { reason, free_cores } => {
+                        out_of_bounds.get_or_insert((&m.pattern, reason, free_cores));
+                    }
+                    LineMatch::NoShape => {}
+                }
+            }
+        }
+        if !any_match {
+            match out_of_bounds {
+                Some((p, reason, free_cores)) => self.stuck(line, Some(p), reason, free_cores),
+                None => {
+                    let expected: Vec<String> = lanes
+                        .iter()
+                        .zip(pos.iter())
+                        .enumerate()
+                        .filter_map(|(k, (lane, &p))| {
+                            let m = lane.lines.get(p)?;
+                            let next = if m.next && last != Some(k) {
+                                ", right after its previous line"
+                            } else {
+                                ""
+                            };
+                            Some(format!(
+                                "lane of spec line {} expects `{}` (spec line {}{next})",
+                                lane.spec_line, m.pattern.source, m.pattern.spec_line
+                            ))
+                        })
+                        .collect();
+                    let first = lanes
+                        .iter()
+                        .zip(pos.iter())
+                        .find_map(|(lane, &p)| lane.lines.get(p))
+                        .map(|m| &m.pattern);
+                    let reason = if text.is_some() {
+                        format!("no lane's next line matches: {}", expected.join("; "))
+                    } else {
+                        format!(
+                            "the output ended inside the @interleaved block of spec line {}: {}",
+                            block.start,
+                            expected.join("; ")
+                        )
+                    };
+                    self.stuck(line, first, reason, false);
+                }
+            }
+        }
+        // An optional line may match nothing: its lane moves on.
+        for k in 0..lanes.len() {
+            if lanes[k].lines.get(pos[k]).is_some_and(|m| m.optional) {
+                pos[k] += 1;
+                let ok = self.lanes(block, item, line, pos, last);
+                pos[k] -= 1;
+                if ok {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Matches one line pattern at `line`, then the rest of the items.
@@ -1007,49 +1506,81 @@ impl<'a> Matcher<'a> {
     }
 
     /// Gives each of the lines `from..to` a distinct member of the group,
-    /// using every required member.
-    fn assign(&mut self, members: &'a [Member], used: &mut [bool], from: usize, to: usize) -> bool {
-        if from == to {
-            return members
-                .iter()
-                .zip(used.iter())
-                .all(|(m, &u)| u || m.optional);
-        }
-        let text = self.lines[from];
-        let mut any_shape = None;
-        for (k, m) in members.iter().enumerate() {
-            if used[k] {
-                continue;
-            }
-            match m.pattern.check(text, self.cores_free) {
-                LineMatch::Yes => {
-                    used[k] = true;
-                    self.path.push((&m.pattern, from));
-                    if self.assign(members, used, from + 1, to) {
-                        return true;
+    /// using every required member: a bipartite matching (lines and
+    /// members), so overlapping patterns are assigned correctly in
+    /// polynomial time. First every required member gets a line, then every
+    /// line a member: augmenting paths keep what is matched matched, and a
+    /// matching covering both exists whenever each side can be covered
+    /// (Mendelsohn-Dulmage).
+    fn assign(&mut self, members: &'a [Member], from: usize, to: usize) -> bool {
+        let mut edges: Vec<Vec<usize>> = Vec::with_capacity(to - from);
+        for (i, text) in self.lines[from..to].iter().enumerate() {
+            let mut out_of_bounds = None;
+            let mut fits = Vec::new();
+            for (k, m) in members.iter().enumerate() {
+                match m.pattern.check(text, self.cores_free) {
+                    LineMatch::Yes => fits.push(k),
+                    LineMatch::OutOfBounds { reason, free_cores } => {
+                        out_of_bounds.get_or_insert((&m.pattern, reason, free_cores));
                     }
-                    self.path.pop();
-                    used[k] = false;
+                    LineMatch::NoShape => {}
                 }
-                LineMatch::OutOfBounds { reason, free_cores } => {
-                    any_shape.get_or_insert((&m.pattern, reason, free_cores));
+            }
+            if fits.is_empty() {
+                match out_of_bounds {
+                    Some((p, reason, free_cores)) => {
+                        self.stuck(from + i, Some(p), reason, free_cores)
+                    }
+                    None => self.no_member(members, from + i),
                 }
-                LineMatch::NoShape => {}
+                return false;
+            }
+            edges.push(fits);
+        }
+        let mut line_of: Vec<Option<usize>> = vec![None; members.len()];
+        let mut member_of: Vec<Option<usize>> = vec![None; edges.len()];
+        for k in (0..members.len()).filter(|&k| !members[k].optional) {
+            let mut seen = vec![false; edges.len()];
+            if !augment_from_member(k, &edges, &mut line_of, &mut member_of, &mut seen) {
+                let p = &members[k].pattern;
+                self.stuck(
+                    to,
+                    Some(p),
+                    format!(
+                        "no output line is left for this line of the @any-order group of spec line {}",
+                        members[0].pattern.spec_line
+                    ),
+                    false,
+                );
+                return false;
             }
         }
-        match any_shape {
-            Some((p, reason, free_cores)) => self.stuck(from, Some(p), reason, free_cores),
-            None => self.stuck(
-                from,
-                Some(&members[0].pattern),
-                format!(
-                    "no unused line of the @any-order group of spec line {} matches this output line",
-                    members[0].pattern.spec_line
-                ),
-                false,
-            ),
+        for i in 0..edges.len() {
+            if member_of[i].is_none() {
+                let mut seen = vec![false; members.len()];
+                if !augment_from_line(i, &edges, &mut line_of, &mut member_of, &mut seen) {
+                    self.no_member(members, from + i);
+                    return false;
+                }
+            }
         }
-        false
+        for (i, k) in member_of.iter().enumerate() {
+            let k = k.expect("every line was given a member above");
+            self.path.push((&members[k].pattern, from + i));
+        }
+        true
+    }
+
+    fn no_member(&mut self, members: &'a [Member], line: usize) {
+        self.stuck(
+            line,
+            Some(&members[0].pattern),
+            format!(
+                "no unused line of the @any-order group of spec line {} matches this output line",
+                members[0].pattern.spec_line
+            ),
+            false,
+        );
     }
 
     fn stuck(
@@ -1068,6 +1599,51 @@ impl<'a> Matcher<'a> {
             });
         }
     }
+}
+
+/// Kuhn's augmenting path from output line `i` (`edges[i]`: the members
+/// that match it).
+fn augment_from_line(
+    i: usize,
+    edges: &[Vec<usize>],
+    line_of: &mut [Option<usize>],
+    member_of: &mut [Option<usize>],
+    seen: &mut [bool],
+) -> bool {
+    for &k in &edges[i] {
+        if seen[k] {
+            continue;
+        }
+        seen[k] = true;
+        if line_of[k].is_none_or(|j| augment_from_line(j, edges, line_of, member_of, seen)) {
+            line_of[k] = Some(i);
+            member_of[i] = Some(k);
+            return true;
+        }
+    }
+    false
+}
+
+/// Kuhn's augmenting path from member `k`, over the same edges.
+fn augment_from_member(
+    k: usize,
+    edges: &[Vec<usize>],
+    line_of: &mut [Option<usize>],
+    member_of: &mut [Option<usize>],
+    seen: &mut [bool],
+) -> bool {
+    for i in 0..edges.len() {
+        if seen[i] || !edges[i].contains(&k) {
+            continue;
+        }
+        seen[i] = true;
+        if member_of[i].is_none_or(|j| augment_from_member(j, edges, line_of, member_of, seen)) {
+            member_of[i] = Some(k);
+            line_of[k] = Some(i);
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

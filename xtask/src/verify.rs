@@ -13,12 +13,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::thread;
+use std::time::Duration;
 
 use crate::catalog::{self, Example};
 use crate::cores;
 use crate::report::{self, Outcome, Row, Summary};
 use crate::run;
-use crate::spec::{Exit, Machine, Mode, Run};
+use crate::spec::{Exit, Machine, Mode, Run, Verdict};
 
 /// How many runs an `alone` example gets when it fails only on free-cores
 /// checks that were enforced ("best of three").
@@ -30,6 +31,10 @@ pub struct Options {
     pub names: Vec<String>,
     /// Rounds of the whole selection, one after another.
     pub repeat: u32,
+    /// The system to verify for (`std::env::consts::OS` when empty): an
+    /// example whose spec needs another (`os: linux`) is skipped, not run.
+    /// Tests set it to exercise that path on this machine.
+    pub os: String,
 }
 
 /// A run-level error (bad name, bad spec, failed build): one line for the
@@ -54,14 +59,39 @@ pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
     let bad_input = |message| Error { message, status: 2 };
     let selected = catalog::select_sound(root, &options.names).map_err(bad_input)?;
     let bins = build(root, &selected).map_err(|message| Error { message, status: 1 })?;
+    Ok(check_all(
+        root,
+        &bins,
+        &selected,
+        options.repeat,
+        &options.os,
+    ))
+}
 
-    let rounds = options.repeat.max(1);
+/// The executable of each example, by package and binary name.
+pub type Executables = HashMap<(String, String), PathBuf>;
+
+/// Runs `selected` (built as `bins`) for `repeat` rounds, prints progress,
+/// the table and the summary, and returns the report.
+pub fn check_all(
+    root: &Path,
+    bins: &Executables,
+    selected: &[Example],
+    repeat: u32,
+    os: &str,
+) -> Report {
+    let os = if os.is_empty() {
+        std::env::consts::OS
+    } else {
+        os
+    };
+    let rounds = repeat.max(1);
     let mut rows = Vec::new();
     for round in 1..=rounds {
         if rounds > 1 {
             println!("--- round {round} of {rounds}");
         }
-        rows.extend(run_round(root, &bins, &selected));
+        rows.extend(run_round(root, bins, selected, os));
     }
     println!();
     let mut worst = worst_per_example(&rows);
@@ -74,17 +104,17 @@ pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
         println!("{line}");
     }
     println!("{}", summary.line());
-    Ok(Report {
+    Report {
         rows,
         summary,
         examples: selected.len(),
-    })
+    }
 }
 
 /// Builds the selected packages and returns the executable cargo reports
 /// for each binary (`--message-format=json`): the path of this build, in
 /// whatever target directory cargo's configuration chose.
-fn build(root: &Path, examples: &[Example]) -> Result<HashMap<(String, String), PathBuf>, String> {
+fn build(root: &Path, examples: &[Example]) -> Result<Executables, String> {
     let packages: BTreeSet<&str> = examples.iter().map(|e| e.package.as_str()).collect();
     let mut cmd = run::cargo();
     cmd.current_dir(root).args([
@@ -112,11 +142,7 @@ fn build(root: &Path, examples: &[Example]) -> Result<HashMap<(String, String), 
 
 /// Runs every example once (with free-cores retries) and prints each result
 /// as it arrives.
-fn run_round(
-    root: &Path,
-    bins: &HashMap<(String, String), PathBuf>,
-    examples: &[Example],
-) -> Vec<Row> {
+fn run_round(root: &Path, bins: &Executables, examples: &[Example], os: &str) -> Vec<Row> {
     let (mut alone, beside): (Vec<&Example>, Vec<&Example>) =
         examples.iter().partition(|e| e.spec.mode == Mode::Alone);
     // Stable: the lane keeps catalog order within each half.
@@ -130,7 +156,7 @@ fn run_round(
         for e in beside {
             let (tx, running, program) = (tx.clone(), &running, program(e));
             s.spawn(move || {
-                let result = run_one(&program, e);
+                let result = run_one(&program, e, os);
                 let (count, cvar) = running;
                 *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
                 cvar.notify_all();
@@ -147,7 +173,7 @@ fn run_round(
                     drop(cvar.wait_while(guard, |n| *n > 0));
                 }
                 // The receiver lives until every sender is gone.
-                let _ = tx_alone.send(run_one(&program, e));
+                let _ = tx_alone.send(run_one(&program, e, os));
             }
         });
         // Only the clones above may keep the channel open.
@@ -166,7 +192,36 @@ fn run_round(
     })
 }
 
-fn run_one<'a>(program: &Path, e: &'a Example) -> (&'a Example, Row, Run) {
+fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, Run) {
+    let row = |outcome, wall, cpu, attempts, verdict, not_run| Row {
+        name: e.bin.clone(),
+        section: e.spec.section.clone(),
+        outcome,
+        wall,
+        cpu,
+        beside_others: e.spec.mode == Mode::BesideOthers,
+        attempts,
+        verdict,
+        not_run,
+    };
+    if let Err(why) = e.spec.runs_on(os) {
+        let run = Run {
+            exit: Exit::Code(0),
+            stdout: String::new(),
+            stderr: String::new(),
+            left_processes: false,
+            wall: Duration::ZERO,
+        };
+        let row = row(
+            Outcome::Skipped,
+            Duration::ZERO,
+            Duration::ZERO,
+            0,
+            Verdict::default(),
+            Some(why),
+        );
+        return (e, row, run);
+    }
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -191,9 +246,9 @@ fn run_one<'a>(program: &Path, e: &'a Example) -> (&'a Example, Row, Run) {
                     stdout: String::new(),
                     stderr: format!("{err}\n"),
                     left_processes: false,
-                    wall: std::time::Duration::ZERO,
+                    wall: Duration::ZERO,
                 },
-                std::time::Duration::ZERO,
+                Duration::ZERO,
                 Machine {
                     free: false,
                     evidence: "it did not run".to_string(),
@@ -202,16 +257,14 @@ fn run_one<'a>(program: &Path, e: &'a Example) -> (&'a Example, Row, Run) {
         };
         let verdict = e.spec.check(&run, &machine);
         if !(verdict.failed_only_on_free_cores() && attempts < ATTEMPTS) {
-            let row = Row {
-                name: e.bin.clone(),
-                section: e.spec.section.clone(),
-                outcome: Outcome::of(&verdict),
-                wall: run.wall,
+            let row = row(
+                Outcome::of(&verdict),
+                run.wall,
                 cpu,
-                beside_others: e.spec.mode == Mode::BesideOthers,
                 attempts,
                 verdict,
-            };
+                None,
+            );
             return (e, row, run);
         }
     }

@@ -73,3 +73,73 @@ fn binary_without_spec_is_an_error() {
     fs::remove_dir_all(&root).unwrap();
     assert!(err.contains("binary `lonely` has no spec"), "{err}");
 }
+
+#[test]
+fn a_named_example_with_a_broken_spec_gets_the_spec_error_first() {
+    let root = std::env::temp_dir().join(format!("xtask-cli-named-{}", std::process::id()));
+    let pkg = root.join("examples-broken");
+    fs::create_dir_all(pkg.join("src/bin")).unwrap();
+    fs::create_dir_all(pkg.join("expected")).unwrap();
+    fs::write(
+        pkg.join("Cargo.toml"),
+        "[package]\nname = \"examples-broken\"\n",
+    )
+    .unwrap();
+    fs::write(pkg.join("src/bin/sync.rs"), "fn main() {}\n").unwrap();
+    fs::write(
+        pkg.join("expected/sync.txt"),
+        "section: 1\nabout: x\nstatus: x\n--- stdout\n",
+    )
+    .unwrap();
+    let by_bin = xtask::catalog::select_sound(&root, &["sync".to_string()]).unwrap_err();
+    let by_package =
+        xtask::catalog::select_sound(&root, &["examples-broken".to_string()]).unwrap_err();
+    let unknown = xtask::catalog::select_sound(&root, &["nope".to_string()]).unwrap_err();
+    fs::remove_dir_all(&root).unwrap();
+    assert!(
+        by_bin.starts_with("examples-broken/expected/sync.txt:3: "),
+        "{by_bin}"
+    );
+    assert_eq!(by_bin, by_package);
+    assert!(
+        unknown.contains("no example or package named `nope`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_non_utf8_argument_is_one_error_line() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("verify")
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .output()
+        .expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: verify: `\u{fffd}` is not a valid name (not UTF-8)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_command_prints_its_own_help() {
+    let mut texts = Vec::new();
+    for command in ["verify", "list", "bench", "copies"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args([command, "--help"])
+            .output()
+            .expect("xtask runs");
+        assert_eq!(out.status.code(), Some(0), "{command} --help");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            text.starts_with(&format!("usage: cargo xtask {command}")),
+            "{text}"
+        );
+        texts.push(text);
+    }
+    texts.dedup();
+    assert_eq!(texts.len(), 4);
+}

@@ -102,3 +102,43 @@ fn command_parser_reads_packages_and_binaries() {
         ]
     );
 }
+
+/// The README's section map, row by row: (section, command cell). A blank
+/// section cell continues the row above, as the README writes it.
+fn section_map(readme: &str) -> Vec<(String, String)> {
+    let start = readme.find("## Section map").expect("a section map");
+    let mut rows = Vec::new();
+    let mut section = String::new();
+    for line in readme[start..].lines().skip_while(|l| !l.starts_with('|')) {
+        let Some(inner) = line.strip_prefix('|') else {
+            break;
+        };
+        let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
+        if cells.len() < 3 || cells[0] == "§" || cells[0].starts_with("---") {
+            continue;
+        }
+        if !cells[0].is_empty() {
+            section = cells[0].to_string();
+        }
+        rows.push((section.clone(), cells[2].to_string()));
+    }
+    rows
+}
+
+#[test]
+fn the_readme_and_the_list_give_every_example_the_same_section() {
+    let map = section_map(&readme());
+    let mut wrong = Vec::new();
+    for e in examples() {
+        let command = format!("`{}`", e.command());
+        match map.iter().find(|(_, cell)| cell == &command) {
+            Some((section, _)) if *section == e.spec.section => {}
+            Some((section, _)) => wrong.push(format!(
+                "{}: README says {section}, its spec says {}",
+                e.bin, e.spec.section
+            )),
+            None => wrong.push(format!("{}: no section-map row runs {command}", e.bin)),
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -1,36 +1,24 @@
-//! Guide §7, the other fix: don't wait forever for the second lock. Try it,
-//! and if it is busy, let go of the first lock, back off and start again.
+//! Guide §7, the other fix (the guide's "timeouts"): `try_lock` the second
+//! lock; if it is busy, let go of the first, back off and start again.
 //!
-//! The tasks keep the opposite orders of `deadlock` (`task1`: `lock1` then
-//! `lock2`; `task2`: `lock2` then `lock1`) and the same barrier, so the first
-//! round is the deadlock situation for certain. But the second lock is taken
-//! with `try_lock`, which returns `None` instead of blocking; the task then
-//! releases its first lock, which lets the other task through.
+//! Look at `Retries:`: always at least 1, since after the barrier both tasks
+//! hold their first lock and the first `try_lock` to run finds the other
+//! taken. `Done` always prints.
+//! Run: `cargo run -p examples-deadlock --bin deadlock-try-lock`
+//! What Rust changes: `std::sync::Mutex` has no timed lock (Python's
+//! `acquire(timeout=...)`), only `try_lock`, a timeout of zero. Releasing is
+//! dropping the guard: "let go of `lock1`" is `drop(lock1)`.
+//! Try: give both tasks the same back-off and run it many times: they can
+//! fail and retry in step for a while (a livelock).
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-deadlock --bin deadlock-try-lock
-//!
-//! Look at the `Retries:` line: always at least 1 in total. After the barrier
-//! both tasks hold their first lock, and each releases it only after its own
-//! `try_lock` has failed, so whichever `try_lock` runs first finds the other
-//! lock taken. Usually only that one fails (a total of 1 in 99 of 100 runs
-//! here); the different back-offs keep the rare double failure from
-//! repeating. `Done` always prints.
-//!
-//! What Rust changes: Python's `lock.acquire(timeout=...)` waits a while before
-//! giving up; `std::sync::Mutex` has no timed lock, only `try_lock`, a timeout
-//! of zero (`parking_lot`'s `try_lock_for` waits for a `Duration`). Releasing
-//! is dropping the guard, so "let go of `lock1`" is `drop(lock1)`.
-//!
-//! What to try: give both tasks the same back-off and run it many times; the
-//! two can then fail, sleep and retry in step for a while (a livelock: both
-//! busy, neither progressing). Different back-offs break the symmetry.
+//! Copy: uses this crate's library (`src/detector.rs`), not standalone.
 
+use std::process::ExitCode;
 use std::sync::Barrier;
 use std::thread;
 use std::time::Duration;
 
+use examples_deadlock::cli::{self, Failed};
 use examples_deadlock::{TrackedLock, start_watchdog};
 
 static LOCK1: TrackedLock = TrackedLock::new("lock1");
@@ -81,16 +69,22 @@ fn task2() -> u32 {
     }
 }
 
-fn main() -> std::io::Result<()> {
+fn main() -> ExitCode {
+    cli::exit_code(run())
+}
+
+fn run() -> Result<(), Failed> {
     // Never fires: a task that blocks in `lock()` holds no other lock, so no
     // cycle can form. It is here to show that.
-    start_watchdog()?;
+    start_watchdog().map_err(cli::spawn_failed("watchdog"))?;
     let thread1 = thread::Builder::new()
         .name("Task 1".to_owned())
-        .spawn(task1)?;
+        .spawn(task1)
+        .map_err(cli::spawn_failed("Task 1"))?;
     let thread2 = thread::Builder::new()
         .name("Task 2".to_owned())
-        .spawn(task2)?;
+        .spawn(task2)
+        .map_err(cli::spawn_failed("Task 2"))?;
     // `join` returns `Err` only if the task panicked, a bug: `unwrap` shows it.
     let retries1 = thread1.join().unwrap();
     let retries2 = thread2.join().unwrap();

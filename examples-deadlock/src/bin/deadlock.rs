@@ -1,86 +1,98 @@
 //! Guide §7, deadlocks: two tasks take two locks in opposite orders and wait
-//! for each other forever; a watchdog notices and says so.
+//! for each other forever.
 //!
-//! `task1` takes `lock1` then wants `lock2`; `task2` takes `lock2` then wants
-//! `lock1`. Once each holds its first lock, neither can ever get its second.
-//! The guide's program hangs at that point. This one prints the same four
-//! lines, then a watchdog thread finds the cycle in the locks' own records,
-//! prints it on stderr and ends the process with exit status 3.
+//! Look for the guide's four lines, then on stderr what each task holds and
+//! waits for, as the tasks recorded it; `Done` never prints, the status is 3.
+//! Run: `cargo run -p examples-deadlock; echo $?`
+//! What Rust changes: the compiler rules out data races, not deadlocks. A
+//! blocked `lock()` cannot be interrupted nor a thread killed, so `main`
+//! waits with a deadline, then ends the process. A barrier replaces the
+//! guide's `sleep(1)`, so the deadlock is certain, not likely.
+//! Try: replace both `BOTH_HOLD_ONE.wait()` with the guide's sleep and sleep
+//! 2 s before spawning `thread2`: no deadlock, and `Done` prints.
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-deadlock
-//!
-//! Look at the last line: `Deadlock detected: Task 1 holds lock1 and waits
-//! for lock2; Task 2 holds lock2 and waits for lock1`. Read it as a circle:
-//! each task holds what the other one waits for. `Done` never prints, and
-//! `echo $?` afterwards shows 3. The two `Acquiring` lines come in either
-//! order, and so do the two `Waiting` lines; but both `Acquiring` lines always
-//! come before both `Waiting` lines, because of the barrier.
-//!
-//! What Rust changes: the compiler rules out data races, not deadlocks; this
-//! program compiles without a warning. A blocked `lock()` cannot be
-//! interrupted, and a thread cannot be cancelled or killed from outside, so
-//! the only way out of a deadlock is to end the whole process, which is what
-//! the watchdog does. The locks record who holds and who waits for them in
-//! a wait-for graph (`src/lib.rs`); for real programs, `parking_lot`'s
-//! `deadlock_detection` feature does the same job.
-//!
-//! What to try: replace both `BOTH_HOLD_ONE.wait()` calls with the guide's
-//! `thread::sleep(Duration::from_secs(1))`, then sleep two seconds in `main`
-//! before spawning `thread2`, as a busy machine might: `task1` takes both
-//! locks and finishes before `task2` starts, and there is no deadlock. Or
-//! take the locks in the same order in both tasks (`deadlock-ordered`).
+//! Copy: std only, no dependencies.
 
-use std::sync::Barrier;
-use std::thread;
+use std::process;
+use std::sync::{Barrier, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
-use examples_deadlock::{TrackedLock, start_watchdog};
+// Python's `threading.Lock()`: a `Mutex` that guards no data, `()`.
+static LOCK1: Mutex<()> = Mutex::new(());
+static LOCK2: Mutex<()> = Mutex::new(());
 
-static LOCK1: TrackedLock = TrackedLock::new("lock1");
-static LOCK2: TrackedLock = TrackedLock::new("lock2");
-
-// The guide sleeps one second while holding the first lock and hopes the
-// other task has taken its own first lock by then: likely, not certain (a
-// thread can start late on a busy machine, and then one task takes both locks
-// and finishes). A barrier makes it certain: neither task asks for its second
-// lock until both hold their first.
+// Neither task asks for its second lock until both hold their first.
 static BOTH_HOLD_ONE: Barrier = Barrier::new(2);
+
+// Which lock each task holds and which it waits for, while it waits: Rust
+// cannot ask a blocked thread, so the tasks write it down for `main`.
+static WAITING: [Mutex<Option<(&str, &str)>>; 2] = [Mutex::new(None), Mutex::new(None)];
+
+const DEADLINE: Duration = Duration::from_secs(2);
 
 fn task1() {
     println!("Task 1: Acquiring lock1");
-    // The guard is the Rust `with`: the lock is held until `_lock1` goes out
-    // of scope at the end of the function (never, here).
-    let _lock1 = LOCK1.lock();
+    // The guard is `with lock1:`, held to the end of the function. `unwrap`
+    // fails only if a thread panicked while holding the lock, a bug.
+    let _lock1 = LOCK1.lock().unwrap();
     BOTH_HOLD_ONE.wait();
     println!("Task 1: Waiting for lock2");
-    let _lock2 = LOCK2.lock();
+    *WAITING[0].lock().unwrap() = Some(("lock1", "lock2"));
+    let _lock2 = LOCK2.lock().unwrap();
+    *WAITING[0].lock().unwrap() = None;
     println!("Task 1: Acquired both locks");
 }
 
 fn task2() {
     println!("Task 2: Acquiring lock2");
-    let _lock2 = LOCK2.lock();
+    let _lock2 = LOCK2.lock().unwrap();
     BOTH_HOLD_ONE.wait();
     println!("Task 2: Waiting for lock1");
-    let _lock1 = LOCK1.lock();
+    *WAITING[1].lock().unwrap() = Some(("lock2", "lock1"));
+    let _lock1 = LOCK1.lock().unwrap();
+    *WAITING[1].lock().unwrap() = None;
     println!("Task 2: Acquired both locks");
 }
 
-fn main() -> std::io::Result<()> {
-    start_watchdog()?;
-    // Named threads: the watchdog's report (and any panic message) uses these
-    // names. `spawn` only fails if the OS refuses a new thread.
-    let thread1 = thread::Builder::new()
-        .name("Task 1".to_owned())
-        .spawn(task1)?;
-    let thread2 = thread::Builder::new()
-        .name("Task 2".to_owned())
-        .spawn(task2)?;
+fn main() {
+    let thread1 = spawn(task1);
+    let thread2 = spawn(task2);
+    // `join` has no timeout in Rust: poll until both tasks finish or the
+    // deadline passes.
+    let deadline = Instant::now() + DEADLINE;
+    while !(thread1.is_finished() && thread2.is_finished()) {
+        if Instant::now() > deadline {
+            report_deadlock();
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
     // `join` returns `Err` only if the task panicked, a bug: `unwrap` shows it.
-    // Here neither join returns: the watchdog exits the process first.
     thread1.join().unwrap();
     thread2.join().unwrap();
     println!("Done");
-    Ok(())
+}
+
+/// Says where the tasks are stuck, from what they recorded, then ends the
+/// process: the only way to end a thread blocked in `lock()`. Status 3 is
+/// ours: 1 is an ordinary error, 101 a panic.
+fn report_deadlock() -> ! {
+    let mut stuck = Vec::new();
+    for (task, waiting) in ["Task 1", "Task 2"].into_iter().zip(&WAITING) {
+        if let Some((holds, waits_for)) = *waiting.lock().unwrap() {
+            stuck.push(format!("{task} holds {holds} and waits for {waits_for}"));
+        }
+    }
+    let stuck = stuck.join("; ");
+    eprintln!("Deadlock: still blocked after {DEADLINE:?}: {stuck}");
+    process::exit(3);
+}
+
+/// `thread::spawn` panics when the OS refuses a thread (a process limit);
+/// `Builder::spawn` returns the error, printed here as one line.
+fn spawn(task: fn()) -> JoinHandle<()> {
+    thread::Builder::new().spawn(task).unwrap_or_else(|e| {
+        eprintln!("error: spawning a thread failed: {e}");
+        process::exit(1)
+    })
 }

@@ -1,34 +1,21 @@
-//! Guide §7, lock ordering at scale: five dining philosophers, five forks.
-//!
-//! Five philosophers sit at a round table with one fork between each pair;
-//! eating takes both neighbouring forks. If everyone picks up the left fork
-//! first, all five can hold one fork and wait for the next: a circle of five,
-//! the `deadlock` binary with more threads. Here every philosopher picks up
-//! the lower-numbered fork first, so philosopher 4 reaches for fork 0 before
-//! fork 4, and the circle cannot close.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-deadlock --bin philosophers
+//! Guide §7, lock ordering at scale: five dining philosophers, five forks,
+//! each philosopher takes the lower-numbered fork first.
 //!
 //! Look for five `Philosopher N ate 1000 times` lines (in any order) and
-//! `Done`. The watchdog from `deadlock` runs throughout and stays silent.
-//!
+//! `Done`; the watchdog runs throughout and stays silent.
+//! Run: `cargo run -p examples-deadlock --bin philosophers`
 //! What Rust changes: a `static` array of locks needs no `Arc`, and
-//! `thread::scope` joins every thread it started before `main` goes on, with
-//! no handles to collect.
+//! `thread::scope` joins every thread it started, with no handles to keep.
+//! Try: take `left` then `right` (delete the `min`/`max`) and add
+//! `thread::yield_now();` between the two `lock()` calls: the watchdog
+//! reports a five-thread circle and exits with status 3.
 //!
-//! What to try: make `philosopher` take `left` then `right` (delete the
-//! `min`/`max`). It may still finish: meals are short, and on this project's
-//! 2-core machine it deadlocked in 0 of 20 runs. A rare deadlock is the
-//! dangerous kind. Now add `thread::yield_now();` between the two `lock()`
-//! calls: all five soon hold their left fork at once (20 of 20 runs here),
-//! and the watchdog reports a five-thread circle, `Philosopher 0 holds fork 0
-//! and waits for fork 1; ...; Philosopher 4 holds fork 4 and waits for fork
-//! 0`, and exits with status 3.
+//! Copy: uses this crate's library (`src/detector.rs`), not standalone.
 
+use std::process::ExitCode;
 use std::thread;
 
+use examples_deadlock::cli::{self, Failed};
 use examples_deadlock::{TrackedLock, start_watchdog};
 
 const PHILOSOPHERS: usize = 5;
@@ -56,15 +43,21 @@ fn philosopher(seat: usize) {
     println!("Philosopher {seat} ate {MEALS} times");
 }
 
-fn main() -> std::io::Result<()> {
-    start_watchdog()?;
+fn main() -> ExitCode {
+    cli::exit_code(run())
+}
+
+fn run() -> Result<(), Failed> {
+    start_watchdog().map_err(cli::spawn_failed("watchdog"))?;
     thread::scope(|scope| {
         for seat in 0..PHILOSOPHERS {
+            let name = format!("Philosopher {seat}");
             thread::Builder::new()
-                .name(format!("Philosopher {seat}"))
-                .spawn_scoped(scope, move || philosopher(seat))?;
+                .name(name.clone())
+                .spawn_scoped(scope, move || philosopher(seat))
+                .map_err(cli::spawn_failed(&name))?;
         }
-        Ok::<(), std::io::Error>(())
+        Ok(())
     })?;
     println!("Done");
     Ok(())

@@ -1,27 +1,19 @@
 //! Guide §6, the cheaper fix for a counter: one atomic read-modify-write.
 //!
-//! The same two threads and hundred thousand increments as `race`, but the
-//! counter is an `AtomicU64` and each increment is one `fetch_add(1)`: the
-//! read, the add and the write happen as a single indivisible step, so no
-//! other thread can store in between and no update is lost.
+//! Look for `Final counter: 200000`, every run: `fetch_add(1)` reads, adds
+//! and writes as one indivisible step, so no update is lost, with no lock.
+//! Run: `cargo run -p examples-locks --bin race-atomic`
+//! What Rust changes: atomic integers are in `std`. `fetch_add` is one
+//! instruction (`lock xadd` on x86); a mutex needs a lock and an unlock, and
+//! a sleep and a wake-up when contended. One number: an atomic; several
+//! values that change together: a `Mutex`.
+//! Try: replace `fetch_add` with a `load` and a `store`, as `race-unlocked`.
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-locks --bin race-atomic
-//!
-//! Look for `Final counter: 200000`, every run.
-//!
-//! What Rust changes: Python has no atomic integers to offer; Rust's are in
-//! `std`. Why it is cheaper than the `Mutex` of `race`: `fetch_add` is one
-//! CPU instruction (`lock xadd` on x86). A mutex needs at least two atomic
-//! operations per increment (lock and unlock), and when the other thread
-//! holds it, a system call to sleep and another to wake up. An atomic fits
-//! when the shared state is one number; when several values must change
-//! together, take a `Mutex`. Compare with `race-unlocked`, where the same
-//! atomic used as `load` then `store` loses updates.
+//! Copy: std only, no dependencies.
 
+use std::process;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread;
+use std::thread::{self, JoinHandle};
 
 /// Atomics need no lock and no `mut`: `fetch_add` takes `&self`, so a plain
 /// `static` can be shared by every thread.
@@ -40,10 +32,19 @@ fn increment_counter() {
 
 fn main() {
     SHARED_COUNTER.store(0, Ordering::Relaxed);
-    let thread1 = thread::spawn(increment_counter);
-    let thread2 = thread::spawn(increment_counter);
+    let thread1 = spawn(increment_counter);
+    let thread2 = spawn(increment_counter);
     // `join` returns `Err` only if the thread panicked.
     thread1.join().unwrap();
     thread2.join().unwrap();
     println!("Final counter: {}", SHARED_COUNTER.load(Ordering::Relaxed));
+}
+
+/// `thread::spawn` panics when the OS refuses a thread (a process limit);
+/// `Builder::spawn` returns the error, printed here as one line.
+fn spawn(task: fn()) -> JoinHandle<()> {
+    thread::Builder::new().spawn(task).unwrap_or_else(|e| {
+        eprintln!("error: spawning a thread failed: {e}");
+        process::exit(1)
+    })
 }

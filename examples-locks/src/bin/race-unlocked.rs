@@ -1,42 +1,32 @@
 //! Guide §6, the race condition: the same counter without the lock loses
 //! updates.
 //!
-//! The guide only mentions what happens if you remove the lock. In safe Rust
-//! you cannot share a plain `u64` between threads without one, but you can
-//! share an atomic and still make the guide's mistake: `load` the value, add
-//! 1, `store` it back. Each step is atomic; the three together are not.
-//! Another thread can store in between, and one of the two increments is
-//! lost.
+//! Look at `Lost updates:`: it changes from run to run, usually millions on
+//! two free cores, possibly none on a busy one, never more than the total.
+//! Run: `cargo run -p examples-locks --bin race-unlocked`
+//! What Rust changes: a plain shared `u64` does not compile (a data race);
+//! this race condition does: `load`, add 1, `store` on an atomic, each step
+//! atomic, the three together not. `race` (a `Mutex`) and `race-atomic`
+//! (one `fetch_add`) fix it.
+//! Try: `INCREMENTS = 100_000`, the guide's number, a few runs: often
+//! nothing is lost, which is what makes races hard to find in testing.
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-locks --bin race-unlocked
-//!
-//! Look at `Lost updates:`. It changes from run to run: an update is lost
-//! when one thread stores between the other's `load` and `store`, which
-//! depends on how the OS schedules them. On two free cores it is usually
-//! millions. On one core, or with the cores busy, the threads mostly
-//! take turns and it can be zero, which is what makes races hard to find in
-//! testing. The count can never exceed the number of increments.
-//!
-//! What Rust changes: this is a race condition (a logic error), not a data
-//! race (two unsynchronized accesses to one memory location, at least one a
-//! write, which is undefined behaviour). Safe Rust rejects data races at
-//! compile time; race conditions it cannot see. `race` fixes this with a
-//! `Mutex`, `race-atomic` with one `fetch_add`. Try `INCREMENTS = 100_000`,
-//! the guide's number, and run it a few times: often nothing is lost.
+//! Copy: std only, no dependencies.
 
 use std::hint::black_box;
+use std::process;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::thread;
+use std::thread::{self, JoinHandle};
 
 static SHARED_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Per thread: a hundred times the guide's 100,000. A loop that short
-/// takes about a millisecond here, and on a busy machine one thread often
-/// finishes before the other gets a core, losing nothing. Ten million keep
-/// both threads counting for tens of milliseconds, long enough to overlap.
-const INCREMENTS: u64 = 10_000_000;
+/// Per thread: two thousand times the guide's 100,000. A loop that short
+/// takes about a millisecond, and on a busy machine one thread often
+/// finishes before the other gets a core, losing nothing. Two hundred
+/// million keep both threads counting for about half a second, long enough
+/// to overlap and long enough for the verifier to see whether they had two
+/// cores to themselves.
+const INCREMENTS: u64 = 200_000_000;
 
 /// How many threads have reached the start line.
 static READY: AtomicUsize = AtomicUsize::new(0);
@@ -71,8 +61,8 @@ fn increment_counter() {
 
 fn main() {
     SHARED_COUNTER.store(0, Ordering::Relaxed);
-    let thread1 = thread::spawn(increment_counter);
-    let thread2 = thread::spawn(increment_counter);
+    let thread1 = spawn(increment_counter);
+    let thread2 = spawn(increment_counter);
     // `join` returns `Err` only if the thread panicked.
     thread1.join().unwrap();
     thread2.join().unwrap();
@@ -81,4 +71,13 @@ fn main() {
     let counter = SHARED_COUNTER.load(Ordering::Relaxed);
     println!("Final counter: {counter}");
     println!("Lost updates: {} of {total}", total - counter);
+}
+
+/// `thread::spawn` panics when the OS refuses a thread (a process limit);
+/// `Builder::spawn` returns the error, printed here as one line.
+fn spawn(task: fn()) -> JoinHandle<()> {
+    thread::Builder::new().spawn(task).unwrap_or_else(|e| {
+        eprintln!("error: spawning a thread failed: {e}");
+        process::exit(1)
+    })
 }

@@ -1,31 +1,21 @@
 //! Guide §6, synchronization: two threads increment one counter through a
 //! lock, and no update is lost.
 //!
-//! `increment_counter` adds 1 a hundred thousand times, reading the counter
-//! into `temp`, incrementing `temp` and writing it back, all while holding
-//! the lock. Two threads run it at once, and `main` prints the total.
+//! Look for `Final counter: 200000`, every run: each read-increment-write
+//! happens under the lock, so no other thread can slip in between.
+//! Run: `cargo run -p examples-locks`
+//! What Rust changes: the lock owns the data. `Mutex<u64>` is the counter,
+//! `lock()` the only way to reach it, and the guard unlocks when dropped. A
+//! plain shared counter does not compile (`compile-fail/`); a logical race
+//! still does (`race-unlocked`); the cheaper fix is `race-atomic`.
+//! Try: lock twice per increment, once to read `temp` and once to write it
+//! back: every access is locked, yet updates are lost.
 //!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-locks
-//!
-//! Look for `Final counter: 200000`, every run: the read and the write of
-//! each increment happen under the lock, so no other thread can slip in
-//! between them.
-//!
-//! What Rust changes: the lock owns the data. `Mutex<u64>` is the counter;
-//! the only way to reach the number is `lock()`, which returns a guard, and
-//! the lock is released when the guard goes out of scope. Forgetting the lock
-//! is not a bug you can write: a plain shared counter does not compile (see
-//! `compile-fail/` in this crate). What still compiles is a logical race,
-//! shown by `race-unlocked`; the cheaper fix for a counter is `race-atomic`.
-//! Try locking twice per increment: `let mut temp =
-//! *SHARED_COUNTER.lock().unwrap();`, then `temp += 1;`, then
-//! `*SHARED_COUNTER.lock().unwrap() = temp;`. Every access is locked, yet
-//! updates are lost: the lock must cover the whole read-modify-write.
+//! Copy: std only, no dependencies.
 
+use std::process;
 use std::sync::Mutex;
-use std::thread;
+use std::thread::{self, JoinHandle};
 
 /// The guide's global counter and its lock, as one value. `Mutex::new` is
 /// `const`, so the mutex can be a `static` with no lazy initialization.
@@ -47,10 +37,19 @@ fn increment_counter() {
 
 fn main() {
     *SHARED_COUNTER.lock().unwrap() = 0;
-    let thread1 = thread::spawn(increment_counter);
-    let thread2 = thread::spawn(increment_counter);
+    let thread1 = spawn(increment_counter);
+    let thread2 = spawn(increment_counter);
     // `join` returns `Err` only if the thread panicked.
     thread1.join().unwrap();
     thread2.join().unwrap();
     println!("Final counter: {}", *SHARED_COUNTER.lock().unwrap());
+}
+
+/// `thread::spawn` panics when the OS refuses a thread (a process limit);
+/// `Builder::spawn` returns the error, printed here as one line.
+fn spawn(task: fn()) -> JoinHandle<()> {
+    thread::Builder::new().spawn(task).unwrap_or_else(|e| {
+        eprintln!("error: spawning a thread failed: {e}");
+        process::exit(1)
+    })
 }

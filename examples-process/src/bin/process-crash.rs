@@ -1,27 +1,14 @@
 //! Guide §8 and §9, extra: how a parent learns that a child failed.
-//!
-//! Four children, four endings: one returns normally, one panics, one exits
-//! with status 3, one is killed by `SIGKILL` (what the kernel's out-of-memory
-//! killer or `kill -9` does). The parent waits for each in turn, reports
-//! every failure in one line on stderr, and exits with status 1.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process --bin process-crash
-//!
-//! Look at stderr: the panicking child's own message comes first (a child
-//! writes to the same terminal), then one line per failed child, e.g.
-//! `child 1234 killed by signal SIGKILL`. The last stdout line shows that
-//! no child is left unreaped: no zombie, and no orphan (all four ended).
-//!
-//! What Rust changes: Python's `join()` never raises; you must read
-//! `process.exitcode` (negative for a signal) or a failure goes unnoticed.
-//! Here `wait` hands back an `Ended` that says which of the cases happened,
-//! and ignoring a `Result` is a compiler warning. A panic in a forked child
-//! must not unwind into the parent's code, which the child has a copy of:
-//! `fork_child` catches it and exits with 101, the status of a panicking
-//! Rust program. Try `kill -STOP` on a child: `waitpid` without `WUNTRACED`
-//! keeps waiting, as it should.
+//! Four children: one returns, one panics, one exits 3, one is killed by
+//! `SIGKILL`. Look at stderr: the panicking child's one line (its own panic
+//! hook, whatever RUST_BACKTRACE says), then one line per failed child, e.g.
+//! `child 1234 killed by signal SIGKILL`; exit status 1, and no child left.
+//! Run: `cargo run -p examples-process --bin process-crash`
+//! What Rust changes: Python's `join()` never raises (you must read
+//! `exitcode`); here `wait` returns an `Ended` to match, and a panic in a
+//! forked child never unwinds into the parent's code (status 101 instead).
+//! Try: `kill -STOP` a child: `waitpid` without `WUNTRACED` keeps waiting.
+//! Copy: uses this crate's library (`examples_process::{Child, fork_child}`), so it does not copy alone.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -64,7 +51,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("process-crash: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,35 +1,14 @@
 //! Guide §9 and its summary table ("high memory"): what an idle forked
-//! process really costs.
-//!
-//! The program forks N children that do nothing but wait, then reads each
-//! child's memory from the kernel. Two sizes disagree, and the difference is
-//! the lesson:
-//!
-//! - `Rss` (resident set) counts every page a process can touch, including
-//!   the pages it still shares with its parent after `fork` (the program's
-//!   code, the C library, the parent's heap). Summed over N children, those
-//!   shared pages are counted N times.
-//! - `Pss` (proportional set) splits each shared page between the processes
-//!   that share it, so the children's `Pss` add up to what they really cost.
-//!
-//! Both come from `/proc/<pid>/smaps_rollup`. The page tables each process
-//! needs (`VmPTE` in `/proc/<pid>/status`) are kernel memory and in neither.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process --bin process-memory -- 300
-//!
-//! The argument is the number of children (default 100). Look at the
-//! resident figure (about the whole program: a few hundred KiB for this
-//! small binary, many MiB for a Python interpreter) against the proportional
-//! one (tens of KiB: the pages that became private to the child, and its
-//! share of the rest). Fork is copy-on-write: a page is copied only when the
-//! parent or the child writes to it, and then the child's copy is its own.
-//!
-//! What Rust changes: `fork` is `unsafe` (only one thread may exist, see
-//! `fork_child`), the children talk to the parent through pipes, and every
-//! child is waited for, so none is left behind as an orphan or a zombie.
-//! Try writing to a big `Vec` in the children before they wait.
+//! process really costs. N children wait on a pipe while the parent reads
+//! `Rss` (every page a process can touch, shared ones counted in each) and
+//! `Pss` (shared pages split between the sharers) from `/proc`.
+//! Run: `cargo run -p examples-process --bin process-memory -- 300`
+//! Look at resident (a few hundred KiB) against proportional (tens of KiB):
+//! fork is copy-on-write. A count that could never exist here (RLIMIT_NPROC,
+//! pid_max) is refused in one line before anything is allocated.
+//! What Rust changes: `fork` is `unsafe` (one thread only), and every child
+//! is waited for. Try: write to a big `Vec` in the children before they wait.
+//! Copy: uses this crate's library (`examples_process::{Child, count_arg, exit_code, fork_child, write_all}`), so it does not copy alone.
 
 use std::fs;
 use std::os::fd::{AsFd, AsRawFd};
@@ -37,6 +16,7 @@ use std::process::ExitCode;
 
 use examples_process::{Child, count_arg, exit_code, fork_child, write_all};
 use nix::errno::Errno;
+use nix::sys::resource::{self, Resource};
 use nix::unistd;
 
 const DEFAULT_CHILDREN: usize = 100;
@@ -65,8 +45,29 @@ fn wait_for_eof(fd: impl AsFd) {
     }
 }
 
+/// The most processes this user may have: the soft `RLIMIT_NPROC` and the
+/// kernel's highest process id, whichever is lower.
+fn process_limit() -> Result<usize, String> {
+    let (soft, _hard) =
+        resource::getrlimit(Resource::RLIMIT_NPROC).map_err(|e| format!("getrlimit: {e}"))?;
+    let pid_max = fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    Ok(usize::try_from(soft.min(pid_max)).unwrap_or(usize::MAX))
+}
+
 fn run() -> Result<(), String> {
     let n = count_arg(1, "the number of children")?.unwrap_or(DEFAULT_CHILDREN);
+    // Refused before anything is allocated or forked: more children than the
+    // machine lets this user have could never all exist at once.
+    let limit = process_limit()?;
+    if n > limit {
+        return Err(format!(
+            "{n} children cannot exist at once here: at most {limit} processes \
+             (RLIMIT_NPROC and /proc/sys/kernel/pid_max)"
+        ));
+    }
 
     // `ready`: each child writes one byte once it is parked.
     // `release`: the children read it until end of file, which comes when
@@ -76,7 +77,10 @@ fn run() -> Result<(), String> {
     let release_tx_fd = release_tx.as_raw_fd();
     let kernel_stack_before = proc_kib("/proc/meminfo", "KernelStack")?;
 
-    let mut children: Vec<Child> = Vec::with_capacity(n);
+    let mut children: Vec<Child> = Vec::new();
+    children
+        .try_reserve_exact(n)
+        .map_err(|e| format!("room for {n} children: {e}"))?;
     for i in 0..n {
         // SAFETY: this program never starts a thread, so the child starts
         // with no lock held by a thread that `fork` did not copy.
@@ -94,7 +98,7 @@ fn run() -> Result<(), String> {
         match child {
             Ok(child) => children.push(child),
             // Returning drops `children`, which kills and reaps every child.
-            Err(e) => return Err(format!("could not fork child {} of {n}: {e}", i + 1)),
+            Err(e) => return Err(format!("child {} of {n}: {e}", i + 1)),
         }
     }
     drop(ready_tx);

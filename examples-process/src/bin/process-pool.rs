@@ -1,27 +1,14 @@
 //! Guide §9, extra: a pool of worker processes, Python's
-//! `ProcessPoolExecutor.map(fibonacci, numbers)` without the magic.
-//!
-//! The parent forks one worker per CPU, then writes every job (an index and
-//! an `n`) into one *job pipe* that all workers read from: whichever worker
-//! is idle takes the next job. Each worker sends `(index, its pid, fib(n))`
-//! back through one shared *result pipe*. When the parent closes the job
-//! pipe, each worker reads end-of-file, exits, and is reaped.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process --bin process-pool
-//!
+//! `ProcessPoolExecutor.map(fibonacci, numbers)` without the magic: one
+//! worker per CPU takes jobs from one pipe and answers on another.
+//! Run: `cargo run -p examples-process --bin process-pool`
 //! Look at the worker pids: the big jobs spread over the workers, and the
-//! results print in job order (as `map` returns them) however they finished.
-//!
+//! results print in job order (as `map` returns them).
 //! What Rust changes: nothing is pickled. A message is a few fixed-size
-//! bytes, and that size is what makes one pipe safe for many processes: a
-//! `write` of at most `PIPE_BUF` bytes (4096 on Linux) lands in the pipe in
-//! one piece, and a `read` of exactly one message's size takes exactly one.
-//! Python's queues send messages of any length and need a lock around the
-//! pipe instead. Try a list of 100,000 jobs: the parent, which writes every
-//! job before reading any result, would fill the job pipe (64 KiB) and wait
-//! forever; a real pool writes jobs from a thread or with `poll`.
+//! bytes, and a `write` of at most `PIPE_BUF` bytes lands in one piece, so
+//! many processes share one pipe without a lock. Try: 100,000 jobs: the
+//! parent fills the job pipe (64 KiB) before reading results, and hangs.
+//! Copy: uses this crate's library (`examples_process::{Child, fork_child, write_all}`), so it does not copy alone.
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -79,7 +66,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("process-pool: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,36 +1,19 @@
 //! Guide §8, processes, the "spawn" way: the child is a fresh run of this
-//! same binary, started with an argument that makes it the child.
-//!
-//! That is what Python's `multiprocessing` does by default on Windows and
-//! macOS: start a new interpreter and tell it which function to run (Linux
-//! used fork until Python 3.14, which switched to "forkserver"). Nothing is copied from the parent's
-//! memory; the child starts from `main` like any program. It prints its
-//! `Total:` line on its stdout, which is a pipe to the parent.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process --bin process-spawn
-//!
-//! Look for the same three lines as `process` (the fork version). `Time
-//! taken` is a little longer: starting a program costs an `exec`, loading
-//! the binary and its libraries, about a millisecond here; CPython pays for a
-//! whole interpreter and its imports instead.
-//!
-//! What Rust changes: no `unsafe` and no `if __name__ == "__main__"` guard.
-//! Python needs the guard because the spawned interpreter imports your
-//! script to find the target function; here the child's role is decided by
-//! an explicit argument, checked first thing in `main`. `std::process::Command`
-//! is safe to use from any thread, which is why spawn is the right choice in
-//! a program that already has threads or an async runtime. Try running the
-//! child role by hand: `cargo run -p examples-process --bin process-spawn --
-//! --child calculate_squares`.
+//! same binary, started with `--child calculate_squares`, whose stdout is a
+//! pipe to the parent (Python's default on macOS and Windows).
+//! Run: `cargo run -p examples-process --bin process-spawn`
+//! Look for the same three lines as `process`; starting a program costs an
+//! `exec` and its loading, about a millisecond more.
+//! What Rust changes: no `unsafe` and no `if __name__ == "__main__"` guard:
+//! the child's role is an explicit argument, and `std::process::Command` is
+//! safe from any thread. Try: run the child role by hand, `cargo run -p
+//! examples-process --bin process-spawn -- --child calculate_squares`.
+//! Copy: std only, no dependencies.
 
 use std::error::Error;
 use std::hint::black_box;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
-
-use examples_process::Ended;
 
 /// The argument that turns this binary into the child.
 const CHILD_ROLE: [&str; 2] = ["--child", "calculate_squares"];
@@ -46,7 +29,8 @@ fn calculate_squares() -> u64 {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `args_os`: `std::env::args` would panic on an argument that is not UTF-8.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     if args == CHILD_ROLE {
         // The child: do the work, print the result on stdout, exit 0.
         println!("Total: {}", calculate_squares());
@@ -55,7 +39,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("process-spawn: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -66,10 +50,12 @@ fn run() -> Result<(), Box<dyn Error>> {
     // `current_exe` is this binary's path; running it again with the child
     // role is Python's spawn in two lines. Its stdout becomes a pipe to us;
     // its stderr stays ours, so a child's error message still reaches you.
-    let process = Command::new(std::env::current_exe()?)
+    let program = std::env::current_exe().map_err(|e| format!("current_exe failed: {e}"))?;
+    let process = Command::new(program)
         .args(CHILD_ROLE)
         .stdout(Stdio::piped())
-        .spawn()?;
+        .spawn()
+        .map_err(|e| format!("spawn failed: {e}"))?;
     println!("Main program running");
     // `wait_with_output` reads the pipe to its end and then waits for the
     // child (the guide's `join`), which also reaps it.
@@ -77,8 +63,8 @@ fn run() -> Result<(), Box<dyn Error>> {
     let output = process.wait_with_output()?;
     let from_child = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() || !from_child.starts_with("Total: ") {
-        let ended = Ended::from(output.status);
-        return Err(format!("child {pid} {ended} without sending its total").into());
+        let ended = output.status; // Display: `exit status: 3`, `signal: 9 (SIGKILL)`
+        return Err(format!("child {pid} ended ({ended}) without sending its total").into());
     }
     print!("{from_child}");
     println!(

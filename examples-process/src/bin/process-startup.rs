@@ -1,29 +1,20 @@
 //! Guide §8/§9 and the summary table ("slower startup"): how long it takes
-//! to start a process, the two ways the guide's `Process` can.
-//!
-//! - fork: the child is a copy of this process and ends at once with
-//!   `_exit(0)`; the parent waits for it (`waitpid`).
-//! - spawn: `std::process::Command` starts this same program again from its
-//!   file (fork + exec), which exits at once; the parent waits for it.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process --bin process-startup -- 1000
-//!
-//! The argument is how many processes each way (default 200). Look at the
-//! microseconds per process: fork is a copy of the page tables, spawn adds
-//! loading a program, its libraries and its `main` from scratch, several
-//! times slower. Compare `thread-startup` and `task-startup`.
-//!
+//! to start a process, fork + `waitpid` against spawn (fork + exec, this
+//! same program again) + wait.
+//! Run: `cargo run -p examples-process --bin process-startup -- 1000`
+//! Look at the microseconds per process (default 200 each way): spawn adds
+//! loading a program from scratch, several times slower. Compare
+//! `thread-startup` and `task-startup`.
 //! What Rust changes: `Command` is std's spawn and is safe; `fork` is
-//! `unsafe` and is only sound while this process has a single thread.
-//! Try spawning `/bin/true` instead of this program.
+//! `unsafe` and sound only while this process has a single thread.
+//! Try: spawning `/bin/true` instead of this program.
+//! Copy: uses this crate's library (`examples_process::{arg_os, count_arg, exit_code}`), so it does not copy alone.
 
 use std::env;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use examples_process::{count_arg, exit_code};
+use examples_process::{arg_os, count_arg, exit_code};
 use nix::errno::Errno;
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
@@ -36,7 +27,7 @@ const CHILD_ARG: &str = "--exit-at-once";
 fn fork_and_wait() -> Result<(), String> {
     // SAFETY: this program never starts a thread, so the child starts with
     // no lock held by a thread `fork` did not copy; it calls only `_exit`.
-    match unsafe { fork() }.map_err(|e| format!("fork: {e}"))? {
+    match unsafe { fork() }.map_err(|e| format!("fork failed: {}", std::io::Error::from(e)))? {
         ForkResult::Child => {
             // SAFETY: `_exit` ends the process at once; always sound.
             unsafe { nix::libc::_exit(0) }
@@ -51,7 +42,7 @@ fn fork_and_wait() -> Result<(), String> {
                 // Stopped, continued and the rest are not reported without
                 // the flags that ask for them: keep waiting, as on EINTR.
                 Ok(_) | Err(Errno::EINTR) => {}
-                Err(e) => return Err(format!("waitpid: {e}")),
+                Err(e) => return Err(format!("waitpid failed: {}", std::io::Error::from(e))),
             }
         },
     }
@@ -102,7 +93,7 @@ fn run() -> Result<(), String> {
 
 fn main() -> ExitCode {
     // As its own spawned child this program does nothing at all.
-    if env::args().nth(1).as_deref() == Some(CHILD_ARG) {
+    if arg_os(1).is_some_and(|arg| arg == CHILD_ARG) {
         return ExitCode::SUCCESS;
     }
     exit_code(run())

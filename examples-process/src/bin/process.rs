@@ -1,100 +1,90 @@
-//! Guide §8, processes: `calculate_squares` runs in a child process made with
-//! `fork`, while the parent prints its own line and then waits.
+//! Guide §8, processes: `calculate_squares` runs in a child made with `fork`.
+//! Look for `Main program running`, then `Total: 333332833333500000` (sent
+//! by the child through a pipe) and a time of a few milliseconds.
+//! Run: `cargo run -p examples-process`
+//! What Rust changes: `fork` is an `unsafe` call (sound while the program has
+//! one thread), the child leaves with `_exit`, and `waitpid` is the `join`,
+//! which also reaps the child and says how it ended. `process-spawn` does the
+//! same the "spawn" way. Try: remove `drop(writer)`: the parent then waits
+//! forever for an end of file its own copy of the write end prevents.
+//! Copy: add to Cargo.toml:
 //!
-//! The child computes the sum of `i * i` for `i` below one million and sends
-//! its `Total:` line back through a pipe; the parent prints
-//! `Main program running`, reads the pipe, waits for the child (the guide's
-//! `join`) and prints `Time taken`.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-process
-//!
-//! Look for `Total: 333332833333500000` and a time of a few milliseconds
-//! (the guide shows 0.23 s; CPython 3.11 takes 0.05 s on this project's
-//! machine, most of it the interpreter's own arithmetic).
-//!
-//! What Rust changes: Python's `Process` picks fork or spawn for you and
-//! hides both. Here `fork` is an `unsafe` call with a promise attached (no
-//! other thread exists), the child ends with `_exit` so it never runs the
-//! parent's code after the fork, and its result travels through a pipe the
-//! parent reads — in the guide the child prints straight to the terminal and
-//! the parent never learns the total. `process-spawn` is the same program
-//! the way spawn works (a fresh copy of the binary).
-//! Try removing `drop(writer)`: the parent then waits forever for an end of
-//! file that its own copy of the pipe's write end prevents.
+//! ```toml
+//! [dependencies]
+//! nix = { version = "0.30", features = ["process"] }
+//! ```
 
-use std::error::Error;
-use std::fs::File;
-use std::hint::black_box;
-use std::io::Read;
-use std::process::ExitCode;
-use std::time::Instant;
+use std::{fs::File, hint::black_box, io, io::Write, os::fd::AsFd, time::Instant};
 
-use examples_process::{fork_child, write_all};
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::{
+    errno::Errno, unistd::ForkResult, unistd::Pid, unistd::fork, unistd::pipe, unistd::write,
+};
 
-fn calculate_squares() -> u64 {
+/// Runs in the child; its `print` goes into the pipe to the parent.
+fn calculate_squares(out: impl AsFd) {
     let mut total: u64 = 0;
     for i in 0..1_000_000u64 {
-        // `black_box` keeps the optimizer from replacing the loop with the
-        // closed formula n(n-1)(2n-1)/6: we want the work done, as in Python.
+        // `black_box` keeps the optimizer from using the closed formula.
         total += black_box(i) * i;
     }
-    total
+    // Rust: the child formats on the stack and makes one `write(2)` call: no
+    // lock and no allocation, what a forked child may safely do.
+    let mut line = io::Cursor::new([0u8; 64]);
+    let _ = writeln!(line, "Total: {total}");
+    let _ = write(out, &line.get_ref()[..line.position() as usize]);
 }
 
-fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("process: {e}");
-            ExitCode::FAILURE
+fn main() {
+    let start_time = Instant::now();
+    let (reader, writer) = or_exit(pipe(), "pipe");
+    // Rust: flush before `fork`, or buffered output is printed twice.
+    or_exit(io::stdout().flush(), "flush");
+    // Rust: `fork` returns twice: in the parent with the child's pid, and in
+    // the child (the `else` branch), which runs the target and never returns.
+    // SAFETY: no thread but `main` exists, so the child starts with no lock
+    // held by a thread that `fork` did not copy.
+    let ForkResult::Parent { child: process } = or_exit(unsafe { fork() }, "fork") else {
+        calculate_squares(writer);
+        // SAFETY: `_exit` ends the child at once, without running the
+        // parent's exit handlers or flushing its buffers a second time.
+        unsafe { nix::libc::_exit(0) }
+    };
+    // Rust: a pipe reads end-of-file only once every write end is closed.
+    drop(writer);
+    println!("Main program running");
+    let from_child = or_exit(io::read_to_string(File::from(reader)), "read");
+    join(process);
+    print!("{from_child}");
+    let time_taken = start_time.elapsed().as_secs_f64();
+    println!("Time taken: {time_taken:.2} seconds");
+}
+
+/// The guide's `process.join()`: `waitpid` until the child has ended, which
+/// also reaps it (a finished child stays a zombie until then).
+fn join(process: Pid) {
+    loop {
+        match waitpid(process, None) {
+            Ok(WaitStatus::Exited(_, 0)) => return,
+            Ok(WaitStatus::Exited(_, code)) => fail(format!("child exited with {code}")),
+            Ok(WaitStatus::Signaled(_, sig, _)) => fail(format!("child killed by {sig:?}")),
+            // Rust: Stopped, Continued, ptrace and StillAlive come only with
+            // flags not passed here; EINTR means "call again".
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(e) => or_exit(Err(e), "waitpid"),
         }
     }
 }
 
-fn run() -> Result<(), Box<dyn Error>> {
-    let start_time = Instant::now();
-    // A pipe is a one-way byte channel with a read end and a write end. Both
-    // ends are inherited by the child; each process closes the one it does
-    // not use.
-    let (reader, writer) = nix::unistd::pipe()?;
-    // SAFETY: `main` has started no thread (and `fork_child` checks it), so
-    // the child can run ordinary code. It still keeps to formatting on the
-    // stack and `write(2)`, the habit that stays correct in threaded
-    // programs too.
-    let mut process = unsafe {
-        fork_child(|| {
-            let total = calculate_squares();
-            let mut line = [0u8; 64];
-            let len = {
-                let mut rest = &mut line[..];
-                // 64 bytes hold any u64 total, so this cannot fail.
-                let _ = std::io::Write::write_fmt(&mut rest, format_args!("Total: {total}\n"));
-                64 - rest.len()
-            };
-            write_all(&writer, &line[..len]);
-            0
-        })
-    }?;
-    // The parent's copy of the write end must go, or `read_to_string` below
-    // never sees end-of-file: a pipe is at EOF only when every write end,
-    // in every process, is closed.
-    drop(writer);
-    println!("Main program running");
+/// Rust: a failed call ends the program with one line (`error: fork failed:
+/// Resource temporarily unavailable (os error 11)`), not a panic.
+fn or_exit<T, E: Into<io::Error>>(result: Result<T, E>, call: &str) -> T {
+    result.unwrap_or_else(|e| fail(format!("{call} failed: {}", e.into())))
+}
 
-    let mut from_child = String::new();
-    File::from(reader).read_to_string(&mut from_child)?;
-    // The guide's `process.join()`. `wait` also reaps the child: without it
-    // the finished child stays in the process table as a zombie.
-    let ended = process.wait()?;
-    if !ended.success() || !from_child.starts_with("Total: ") {
-        return Err(format!("child {} {ended} without sending its total", process.pid()).into());
-    }
-    print!("{from_child}");
-    println!(
-        "Time taken: {:.2} seconds",
-        start_time.elapsed().as_secs_f64()
-    );
-    Ok(())
+fn fail(message: String) -> ! {
+    eprintln!("error: {message}");
+    // Like Python at exit, wait for any child already started: no orphan.
+    while let Ok(_) | Err(Errno::EINTR) = waitpid(None, None) {}
+    std::process::exit(1)
 }

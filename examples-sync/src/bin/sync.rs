@@ -1,20 +1,15 @@
 //! Guide §1, synchronous programming: three downloads, one after another.
 //!
-//! Each "download" is a two-second sleep standing in for network I/O. Nothing
-//! overlaps: every call to `download_file` returns before the next one starts,
-//! so the program takes the sum of the waits.
-//!
-//! You can test this out by running:
-//!
-//!     cargo run -p examples-sync
-//!
 //! Look for the start/finish lines strictly alternating, and `Total time:`
-//! just above 6.00 seconds (a sleep never wakes early, and usually a few
-//! milliseconds late).
+//! just above 6.00 seconds: each "download" is a 2 s sleep standing in for
+//! network I/O, and each returns before the next starts.
+//! Run: `cargo run -p examples-sync`
+//! What Rust changes: nothing yet; synchronous code reads the same in every
+//! language. `Instant` is a monotonic clock, the one for durations.
+//! Try: make one file sleep longer and watch the total grow by exactly that
+//! much; then compare with `multithreading` in examples-threads.
 //!
-//! What Rust changes: nothing yet. Synchronous code reads the same in every
-//! language. Try making one file sleep longer and watch the total grow by
-//! exactly that much; then compare with `multithreading` in examples-threads.
+//! Copy: std only, no dependencies.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -27,8 +22,7 @@ fn download_file(file_name: &str) {
 }
 
 fn main() {
-    // `Instant` is a monotonic clock: unlike wall-clock time it never jumps
-    // backwards, which is what you want for measuring durations.
+    // `Instant` never jumps backwards, unlike the wall clock.
     let start_time = Instant::now();
     let files = ["file1.txt", "file2.txt", "file3.txt"];
     for file in files {

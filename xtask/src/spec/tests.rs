@@ -461,3 +461,578 @@ fn long_outputs_with_many_gaps_stay_fast() {
     let out = "x\n".repeat(300);
     assert!(!passes(body, &out));
 }
+
+// ---- Spec validation: every malformed header value and directive is one
+// `line: what is wrong`, never a panic.
+
+fn header_error(line: &str) -> ParseError {
+    parse_error(&format!("{HEADER}{line}\n--- stdout\n"))
+}
+
+#[test]
+fn timeout_is_between_1_ms_and_1_hour() {
+    for bad in [
+        "timeout: 1e20s",
+        "timeout: 10000000000000000000s",
+        "timeout: 3601s",
+        "timeout: 0s",
+        "timeout: 0.5ms",
+        "timeout: -1s",
+        "timeout: +1s",
+        "timeout: infs",
+        "timeout: NaNs",
+        "timeout: s",
+        "timeout: 1.s",
+        "timeout: 1 h",
+    ] {
+        let e = header_error(bad);
+        assert_eq!(e.line, 4, "{bad}: {e}");
+    }
+    assert!(header_error("timeout: 1e20s").message.contains("duration"));
+    assert!(header_error("timeout: 7200s").message.contains("1 hour"));
+    for good in [
+        "timeout: 1ms",
+        "timeout: 3600s",
+        "timeout: 0.5s",
+        "timeout: 2.5 s",
+    ] {
+        Spec::parse(&format!("{HEADER}{good}\n--- stdout\n")).expect(good);
+    }
+}
+
+#[test]
+fn status_is_0_to_255() {
+    for bad in [
+        "status: 300",
+        "status: 256",
+        "status: -1",
+        "status: +3",
+        "status:",
+    ] {
+        let e = header_error(bad);
+        assert_eq!(e.line, 4, "{bad}: {e}");
+        assert!(e.message.contains("0 to 255"), "{bad}: {e}");
+    }
+    let s = Spec::parse(&format!("{HEADER}status: 255\n--- stdout\n")).unwrap();
+    assert_eq!(s.status, 255);
+}
+
+#[test]
+fn wall_bounds_are_sane() {
+    for bad in [
+        "wall: {..}",
+        "wall: {2}",
+        "wall: {-1..2}",
+        "wall: {1..7200}",
+        "wall: {..=}",
+        "wall: {1e3..}",
+    ] {
+        let e = header_error(bad);
+        assert_eq!(e.line, 4, "{bad}: {e}");
+    }
+    // A lower bound at or above the time limit: no run could pass.
+    let e = parse_error(&format!(
+        "{HEADER}timeout: 2s\nwall: {{2.00..2.60}}\n--- stdout\n"
+    ));
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.message.contains("time limit"), "{e}");
+    let s = Spec::parse(&format!("{HEADER}wall: {{0..3600}}\n--- stdout\n")).unwrap();
+    assert_eq!(s.wall_bounds(), Some("0..3600"));
+}
+
+#[test]
+fn header_values_keys_and_args() {
+    for bad in [
+        "section:",
+        "about:",
+        "args: \"a b\"",
+        "args: it's",
+        "args: a\\ b",
+        "mode: Alone",
+        "Mode: alone",
+        ": x",
+        "no colon here",
+    ] {
+        let text = format!("section: 1\nabout: x\n{bad}\n--- stdout\n");
+        let e = Spec::parse(&text).expect_err(bad);
+        assert_eq!(e.line, 3, "{bad}: {e}");
+    }
+}
+
+#[test]
+fn every_directive_is_known_and_well_formed() {
+    for (body, needle) in [
+        ("@\n", "directive"),
+        ("@ foo\n", "directive"),
+        ("@optional\n", "needs a pattern"),
+        ("@optional   \n", "needs a pattern"),
+        ("@not\n", "needs a pattern"),
+        ("@Optional x\n", "unknown directive"),
+        ("@any-order x\na\n@end\n", "takes nothing"),
+        ("@any-order\na\n@end now\n", "takes nothing"),
+        ("@lane\na\n", "without an open `@interleaved`"),
+        ("@next a\n", "inside a `@lane`"),
+        ("@any-order\n@lane\n@end\n", "without an open"),
+        ("@end\n", "without an open"),
+    ] {
+        let e = body_error(body);
+        assert!(
+            (5..=7).contains(&e.line) && e.message.contains(needle),
+            "{body:?}: {e}"
+        );
+    }
+    // The first line of the body is line 5.
+    assert_eq!(body_error("a\n@\n").line, 6);
+    // Escaped, they are literal lines.
+    assert!(passes("\\@\n\\@optional\n", "@\n@optional\n"));
+}
+
+#[test]
+fn numbers_that_cannot_be_compared_are_refused() {
+    for body in [
+        "x {NaN}\n",
+        "x {inf..}\n",
+        "x {1e3}\n",
+        "x {..=}\n",
+        // Beyond i128, and beyond f64.
+        "x {1000000000000000000000000000000000000000000}\n",
+        &format!("x {{..{}.0}}\n", "9".repeat(400)),
+        "x {..}{..}\n",
+        "x {..}5\n",
+        "x {..}.5\n",
+        "x {1..2..3}\n",
+        "x {1.. | free-cores | evidence}\n",
+    ] {
+        assert_eq!(body_error(body).line, 5, "{body:?}");
+    }
+    // `{..}.` and `{..}-` can match: `3.x`, `3-4`.
+    assert!(passes("v {..}.x\n", "v 3.x\n"));
+    assert!(passes("v {..}-{..}\n", "v 3-4\n"));
+}
+
+#[test]
+fn a_huge_output_number_is_still_compared() {
+    // Beyond i128 (and f64): not silently in bounds.
+    let huge = "9".repeat(60);
+    assert!(!passes("n {..=5}\n", &format!("n {huge}\n")));
+    assert!(passes("n {5..}\n", &format!("n {huge}\n")));
+    assert!(!passes("n {..=5}\n", &format!("n {}\n", "9".repeat(400))));
+}
+
+#[test]
+fn sections_are_given_once() {
+    let e = parse_error(&format!(
+        "{HEADER}--- stdout\na\n--- stderr\n--- stdout\nb\n"
+    ));
+    assert_eq!(e.line, 7, "{e}");
+    assert!(e.message.contains("twice"), "{e}");
+    assert_eq!(parse_error(&format!("{HEADER}--- stdout \n")).line, 4);
+}
+
+// ---- Matching stays polynomial on patterns that are exponential to
+// backtrack naively.
+
+#[test]
+fn many_wildcards_in_one_pattern_stay_fast() {
+    let body = format!("{}b\n", "[..]a".repeat(30));
+    let line = "a".repeat(200);
+    let start = std::time::Instant::now();
+    assert!(!passes(&body, &format!("{line}\n")));
+    assert!(passes(&body, &format!("{line}b\n")));
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn many_overlapping_any_order_members_stay_fast() {
+    // Greedy or exhaustive assignment would try 20! orders.
+    let mut body = "@any-order\n".to_string();
+    body += &"[..]\n".repeat(20);
+    body += "needle\n@end\n";
+    let out = "x\n".repeat(21);
+    let start = std::time::Instant::now();
+    assert!(!passes(&body, &out));
+    assert!(passes(&body, &format!("{}needle\n", "x\n".repeat(20))));
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn any_order_with_optional_members_still_needs_the_required_ones() {
+    let body = "@any-order\nA\nB\n@optional [..]\n@end\n";
+    assert!(passes(body, "B\nA\n"));
+    assert!(passes(body, "A\nz\nB\n"));
+    let v = check(body, "A\nz\n");
+    assert!(!v.passed());
+    assert!(
+        v.failures[0].reason.contains("@any-order"),
+        "{:?}",
+        v.failures
+    );
+}
+
+// ---- `@interleaved`: lanes in their own order, interleaved freely.
+
+const TWO_LANES: &str = "\
+@interleaved
+@lane
+Client 0 sent message 3
+Client 0 disconnected
+@lane
+Client 1 sent message 3
+Client 1 disconnected
+@end
+Total
+";
+
+#[test]
+fn lanes_interleave_freely_each_in_its_order() {
+    for ok in [
+        "Client 0 sent message 3\nClient 0 disconnected\nClient 1 sent message 3\nClient 1 disconnected\nTotal\n",
+        "Client 0 sent message 3\nClient 1 sent message 3\nClient 0 disconnected\nClient 1 disconnected\nTotal\n",
+        "Client 1 sent message 3\nClient 0 sent message 3\nClient 1 disconnected\nClient 0 disconnected\nTotal\n",
+    ] {
+        assert!(passes(TWO_LANES, ok), "{ok}");
+    }
+}
+
+#[test]
+fn a_lane_out_of_order_fails_and_names_the_lane() {
+    let out = "Client 0 disconnected\nClient 0 sent message 3\nClient 1 sent message 3\nClient 1 disconnected\nTotal\n";
+    let v = check(TWO_LANES, out);
+    assert!(!v.passed());
+    let f = &v.failures[0];
+    assert_eq!(
+        f.output_line,
+        Some((1, "Client 0 disconnected".to_string()))
+    );
+    assert!(
+        f.reason.contains("no lane's next line matches")
+            && f.reason
+                .contains("lane of spec line 6 expects `Client 0 sent message 3`"),
+        "{}",
+        f.reason
+    );
+}
+
+#[test]
+fn a_line_in_the_wrong_lane_fails() {
+    // Client 1's line where only Client 0's lane could take it.
+    let body = "@interleaved\n@lane\na 1\na 2\n@lane\nb 1\n@end\n";
+    assert!(passes(body, "a 1\nb 1\na 2\n"));
+    assert!(!passes(body, "a 1\nb 1\nb 1\n"));
+    assert!(!passes(body, "b 1\na 2\na 1\n"));
+}
+
+#[test]
+fn a_missing_or_extra_line_fails() {
+    let missing =
+        "Client 0 sent message 3\nClient 1 sent message 3\nClient 1 disconnected\nTotal\n";
+    let v = check(TWO_LANES, missing);
+    assert!(!v.passed());
+    let f = &v.failures[0];
+    assert_eq!(f.output_line, Some((4, "Total".to_string())));
+    assert!(
+        f.reason
+            .contains("lane of spec line 6 expects `Client 0 disconnected` (spec line 8)"),
+        "{}",
+        f.reason
+    );
+    let extra = "Client 0 sent message 3\nClient 0 disconnected\nClient 0 disconnected\nClient 1 sent message 3\nClient 1 disconnected\nTotal\n";
+    assert!(!passes(TWO_LANES, extra));
+    let ended = "Client 0 sent message 3\nClient 1 sent message 3\n";
+    let v = check(TWO_LANES, ended);
+    assert!(
+        v.failures[0]
+            .reason
+            .contains("ended inside the @interleaved block of spec line 5")
+    );
+}
+
+#[test]
+fn overlapping_wildcards_are_assigned_by_backtracking_not_greedily() {
+    // `a 1` fits both lanes' first lines; only giving it to the first lane
+    // leaves `a 2` for the second (greedy first-fit to lane 2 would fail).
+    let body = "@interleaved\n@lane\na [..]\nend x\n@lane\na 2\n@end\n";
+    assert!(passes(body, "a 1\na 2\nend x\n"));
+    assert!(passes(body, "a 2\na 1\nend x\n"));
+    // And the other way round: the first lane must not take `a 2`.
+    let body = "@interleaved\n@lane\na 2\n@lane\na [..]\nz\n@end\n";
+    assert!(passes(body, "a 2\na 2\nz\n"));
+    assert!(passes(body, "a 9\na 2\nz\n"));
+    assert!(!passes(body, "a 9\na 9\nz\n"));
+}
+
+#[test]
+fn optional_lines_inside_lanes() {
+    let body = "@interleaved\n@lane\na\n@optional maybe a\nend a\n@lane\nb\n@end\n";
+    assert!(passes(body, "a\nb\nend a\n"));
+    assert!(passes(body, "a\nb\nmaybe a\nend a\n"));
+    assert!(!passes(body, "a\nmaybe a\nmaybe a\nb\nend a\n"));
+    assert!(!passes(body, "a\nend a\nmaybe a\nb\n"));
+}
+
+#[test]
+fn next_is_the_line_right_after_its_lanes_previous_one() {
+    let body = "@interleaved\n@lane\nA 3\n@next A gone\n@lane\nB 3\n@next B gone\n@end\n";
+    assert!(passes(body, "A 3\nA gone\nB 3\nB gone\n"));
+    assert!(passes(body, "B 3\nB gone\nA 3\nA gone\n"));
+    let v = check(body, "A 3\nB 3\nA gone\nB gone\n");
+    assert!(!v.passed());
+    assert!(
+        v.failures[0]
+            .reason
+            .contains("right after its previous line"),
+        "{:?}",
+        v.failures
+    );
+    assert_eq!(
+        body_error("@interleaved\n@lane\n@next a\n@lane\nb\n@end\n").line,
+        7
+    );
+}
+
+#[test]
+fn numbers_with_bounds_inside_lanes() {
+    let body = "@interleaved\n@lane\nA took {1..2} s\n@lane\nB took {..=5} s\n@end\n";
+    assert!(passes(body, "B took 4 s\nA took 1.5 s\n"));
+    let v = check(body, "B took 4 s\nA took 3 s\n");
+    assert!(!v.passed());
+    assert!(
+        v.failures[0].reason.contains("above the upper bound 2"),
+        "{:?}",
+        v.failures
+    );
+    let values: Vec<_> = check(body, "A took 2 s\nB took 5 s\n")
+        .numbers
+        .iter()
+        .map(|c| c.value.clone())
+        .collect();
+    assert_eq!(values, ["2", "5"]);
+}
+
+#[test]
+fn free_cores_numbers_inside_lanes() {
+    let text = "section: 1\nabout: x\nmode: alone\n--- stdout\n\
+                @interleaved\n@lane\nA speedup {1.5.. | free-cores}x\n@lane\nB\n@end\n";
+    let s = Spec::parse(text).unwrap();
+    assert!(s.needs_free_cores());
+    let run = ok_run("B\nA speedup 1.1x\n");
+    let v = s.check(&run, &machine(true));
+    assert!(
+        !v.passed() && v.failed_only_on_free_cores(),
+        "{:?}",
+        v.failures
+    );
+    let v = s.check(&run, &machine(false));
+    assert!(v.passed());
+    assert_eq!(v.skipped.len(), 1);
+}
+
+#[test]
+fn interleaved_blocks_are_well_formed() {
+    for (body, line) in [
+        ("@interleaved\n@lane\na\n@end\n", 5),
+        ("@interleaved\n@lane\na\n@lane\n@end\n", 8),
+        ("@interleaved\na\n@lane\nb\n@end\n", 6),
+        ("@interleaved\n@lane\na\n@lane\nb\n", 5),
+        ("@interleaved\n@lane\na\n...\n@lane\nb\n@end\n", 8),
+        ("@interleaved\n@lane\na\n@any-order\n@end\n", 8),
+        ("@interleaved\n@lane\na\n@not b\n@end\n", 8),
+        ("@interleaved\n@lane\na\n@interleaved\n@end\n", 8),
+        ("@any-order\na\n@interleaved\n@end\n", 7),
+    ] {
+        let e = body_error(body);
+        assert_eq!(e.line, line, "{body:?}: {e}");
+    }
+    assert!(
+        body_error("@interleaved\n@lane\na\n...\n@lane\nb\n@end\n")
+            .message
+            .contains("cannot stand inside the `@interleaved` block of line 5")
+    );
+    // Too many states to match: refused, not slow.
+    let mut big = "@interleaved\n".to_string();
+    for lane in 0..8 {
+        big += "@lane\n";
+        big += &format!("{lane} [..]\n").repeat(6);
+    }
+    big += "@end\n";
+    assert!(body_error(&big).message.contains("too big"));
+}
+
+#[test]
+fn interleaved_inside_ordered_structure() {
+    let body = "start\n...\n@interleaved\n@lane\na\n@lane\nb\n@end\n@any-order\nc\nd\n@end\n";
+    assert!(passes(body, "start\nnoise\nb\na\nd\nc\n"));
+    assert!(!passes(body, "start\nb\nd\na\nc\n"));
+}
+
+#[test]
+fn many_overlapping_lanes_stay_fast() {
+    // Six lanes of `[..]` and a line no lane takes at the very end: every
+    // interleaving fits until then, so memoized states are what keeps it fast.
+    let mut body = "@interleaved\n".to_string();
+    for _ in 0..6 {
+        body += "@lane\n[..]\n[..]\n[..]\n";
+    }
+    body += "@end\nend\n";
+    let out = "x\n".repeat(18) + "not end\n";
+    let start = std::time::Instant::now();
+    assert!(!passes(&body, &out));
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+// ---- The strengthened specs: they accept the real output and only a
+// subset of what the `@any-order` specs they replace accepted.
+
+const EVENT_LOOP: &str = include_str!("../../../examples-async/expected/event-loop.txt");
+const DEADLOCK_ORDERED: &str =
+    include_str!("../../../examples-deadlock/expected/deadlock-ordered.txt");
+
+/// A real run of `cargo run --release -p examples-async --bin event-loop`.
+const EVENT_LOOP_RUN: &str = "\
+Client 0 connected
+Client 1 connected
+Client 2 connected
+Client 1 sent message 1
+Client 2 sent message 1
+Client 0 sent message 1
+Client 2 sent message 2
+Client 0 sent message 2
+Client 1 sent message 2
+Client 0 sent message 3
+Client 0 disconnected
+Client 1 sent message 3
+Client 1 disconnected
+Client 2 sent message 3
+Client 2 disconnected
+Total time: 3.00 seconds
+";
+
+fn permutations(items: &[&str]) -> Vec<Vec<String>> {
+    if items.is_empty() {
+        return vec![vec![]];
+    }
+    let mut all = Vec::new();
+    for i in 0..items.len() {
+        let mut rest = items.to_vec();
+        let first = rest.remove(i);
+        for mut p in permutations(&rest) {
+            p.insert(0, first.to_string());
+            all.push(p);
+        }
+    }
+    all
+}
+
+/// The spec with its `@interleaved` block replaced by the `@any-order`
+/// group of the same lines that it had before.
+fn as_any_order(spec: &str) -> String {
+    let mut out = String::new();
+    for line in spec.lines() {
+        let line = match line {
+            "@interleaved" => "@any-order",
+            "@lane" => continue,
+            l => l.strip_prefix("@next ").unwrap_or(l),
+        };
+        out += line;
+        out += "\n";
+    }
+    out
+}
+
+/// Every order of `block` between `before` and `after`: how many the new
+/// spec accepts, checking that the old one accepts each of them too.
+fn accepted_orders(spec: &str, before: &str, block: &[&str], after: &str) -> usize {
+    let new = Spec::parse(spec).unwrap();
+    let old = Spec::parse(&as_any_order(spec)).unwrap();
+    let mut accepted = 0;
+    for p in permutations(block) {
+        let run = ok_run(&format!("{before}{}\n{after}", p.join("\n")));
+        if new.check(&run, &machine(true)).passed() {
+            accepted += 1;
+            assert!(old.check(&run, &machine(true)).passed(), "loosened: {p:?}");
+        }
+    }
+    accepted
+}
+
+#[test]
+fn event_loop_spec_accepts_the_real_run_and_rejects_an_early_disconnect() {
+    let s = Spec::parse(EVENT_LOOP).unwrap();
+    let v = s.check(&ok_run(EVENT_LOOP_RUN), &machine(true));
+    assert!(v.passed(), "{:?}", v.failures);
+    // Client 1 says goodbye before its own third message.
+    let bad = EVENT_LOOP_RUN.replace(
+        "Client 1 sent message 3\nClient 1 disconnected\n",
+        "Client 1 disconnected\nClient 1 sent message 3\n",
+    );
+    let v = s.check(&ok_run(&bad), &machine(true));
+    assert!(!v.passed());
+    assert!(
+        v.failures[0].reason.contains("no lane's next line matches"),
+        "{:?}",
+        v.failures
+    );
+    // The guide's order (all three messages, then all three goodbyes) is
+    // wrong for this program too: the goodbye comes in the same turn.
+    let guide = EVENT_LOOP_RUN.replace(
+        "Client 0 sent message 3\nClient 0 disconnected\nClient 1 sent message 3\nClient 1 disconnected\nClient 2 sent message 3\n",
+        "Client 0 sent message 3\nClient 1 sent message 3\nClient 2 sent message 3\nClient 0 disconnected\nClient 1 disconnected\n",
+    );
+    assert!(!s.check(&ok_run(&guide), &machine(true)).passed());
+}
+
+#[test]
+fn rewritten_specs_only_strengthen() {
+    let (head, _) = EVENT_LOOP_RUN
+        .split_once("Client 0 sent message 3")
+        .unwrap();
+    let last_round = [
+        "Client 0 sent message 3",
+        "Client 0 disconnected",
+        "Client 1 sent message 3",
+        "Client 1 disconnected",
+        "Client 2 sent message 3",
+        "Client 2 disconnected",
+    ];
+    // Of the 720 orders the old spec accepted: the 3! orders of the pairs.
+    assert_eq!(
+        accepted_orders(EVENT_LOOP, head, &last_round, "Total time: 3.00 seconds\n"),
+        6
+    );
+    let tasks = [
+        "Task 1: Acquiring lock1",
+        "Task 1: Waiting for lock2",
+        "Task 1: Acquired both locks",
+        "Task 2: Acquiring lock1",
+        "Task 2: Waiting for lock2",
+        "Task 2: Acquired both locks",
+    ];
+    // Two lanes of three: C(6, 3) interleavings.
+    assert_eq!(accepted_orders(DEADLOCK_ORDERED, "", &tasks, "Done\n"), 20);
+}
+
+#[test]
+fn os_says_where_an_example_can_run() {
+    let linux = Spec::parse(&format!("{HEADER}os: linux\n--- stdout\n")).unwrap();
+    assert_eq!(linux.runs_on("linux"), Ok(()));
+    let why = linux.runs_on("macos").unwrap_err();
+    assert!(why.contains("needs linux") && why.contains("this is macos"), "{why}");
+    let unix = Spec::parse(&format!("{HEADER}os: unix\n--- stdout\n")).unwrap();
+    assert_eq!(unix.runs_on("macos"), Ok(()));
+    assert!(unix.runs_on("windows").is_err());
+    assert_eq!(spec("").runs_on("windows"), Ok(()));
+    let e = Spec::parse(&format!("{HEADER}os: plan9\n--- stdout\n")).unwrap_err();
+    assert!(e.message.contains("`linux` or `unix`"), "{e}");
+}
