@@ -142,3 +142,15 @@ fn the_readme_and_the_list_give_every_example_the_same_section() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// The README is for learners: contributor material lives in
+/// CONTRIBUTING.md and xtask/README.md, and the README stays short enough
+/// to read, however many examples are added.
+#[test]
+fn the_readme_stays_within_250_lines() {
+    let lines = readme().lines().count();
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; move detail to docs/ or CONTRIBUTING.md"
+    );
+}

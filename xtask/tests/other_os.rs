@@ -29,7 +29,10 @@ fn an_example_for_another_system_is_skipped_with_the_reason() {
     assert_eq!(row.outcome, Outcome::Skipped);
     assert_eq!(mac.summary.line(), "0 passed, 0 failed, 1 skipped");
     let why = row.not_run.as_deref().unwrap_or_default();
-    assert!(why.contains("needs linux") && why.contains("this is macos"), "{why}");
+    assert!(
+        why.contains("needs linux") && why.contains("this is macos"),
+        "{why}"
+    );
     // On Linux it runs, and fails as it must.
     assert_eq!(on("linux").rows[0].outcome, Outcome::Failed);
 }

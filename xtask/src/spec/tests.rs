@@ -1028,7 +1028,10 @@ fn os_says_where_an_example_can_run() {
     let linux = Spec::parse(&format!("{HEADER}os: linux\n--- stdout\n")).unwrap();
     assert_eq!(linux.runs_on("linux"), Ok(()));
     let why = linux.runs_on("macos").unwrap_err();
-    assert!(why.contains("needs linux") && why.contains("this is macos"), "{why}");
+    assert!(
+        why.contains("needs linux") && why.contains("this is macos"),
+        "{why}"
+    );
     let unix = Spec::parse(&format!("{HEADER}os: unix\n--- stdout\n")).unwrap();
     assert_eq!(unix.runs_on("macos"), Ok(()));
     assert!(unix.runs_on("windows").is_err());
