@@ -1,54 +1,51 @@
-//! Guide §4 and tip 4 ("use multiprocessing for CPU-bound tasks"): how
-//! CPU-bound work scales with the number of threads, with and without a
-//! GIL analog.
+//! Guide §4 and tip 4: the same CPU-bound work split between 1, 2, ... up to
+//! MAX_THREADS threads (default: the core count), on real threads and under
+//! the GIL analog, best of three interleaved rounds each.
 //!
-//! The same work, the sum of squares from 1 to 2,000,000 computed REPS
-//! times, is split between 1, 2, ... up to MAX_THREADS threads (default: the
-//! number of cores). Each split runs twice: on real threads, and on threads
-//! that must hold the GIL analog of the `gil` binary to compute. Each time
-//! is the best of five rounds; each speedup is against one thread of the
-//! same kind, measured in the same run. (Not against each other: the two
-//! loops are compiled separately, and with `black_box` in them their speed
-//! on one thread can differ by itself.)
+//! Look at the two speedups (each against one thread of its kind): real
+//! threads gain about one per free core, then stop; the GIL analog stays
+//! near 1.0x. The `Busy` lines are the evidence: cores busy, and CPU per
+//! unit of work near 1.00x when the cores were really free.
 //!
-//! You can test this out by running:
+//! Run: `cargo run -p examples-gil-analog --bin cpu-scaling -- [MAX_THREADS] [REPS]`
 //!
-//!     cargo run -p examples-gil-analog --bin cpu-scaling
-//!     cargo run -p examples-gil-analog --bin cpu-scaling -- 4 100
+//! What Rust changes: no GIL, so threads, not processes, for CPU-bound work.
+//! Try: a MAX_THREADS above the core count: more threads only add switching.
 //!
-//! The arguments are MAX_THREADS and REPS (default 100). Look at the two
-//! speedup columns: real threads gain about one for each free core, then
-//! stop; under the GIL analog every thread count stays near 1.0x, which is
-//! what CPU-bound Python threads do. Other programs running at the same time
-//! take cores away and flatten the first column.
-//!
-//! What Rust changes: no GIL, so the threads answer for CPU-bound work too,
-//! with no processes and no copying of data between them. Try a MAX_THREADS
-//! above the core count: more threads than cores only add switching.
+//! Copy: the whole crate: this file uses its library (`src/gil.rs`,
+//! `src/work.rs`, `src/cpu.rs`), which needs nix with the `time` feature.
 
 use std::process::ExitCode;
-use std::time::Duration;
+use std::thread;
 
-use examples_gil_analog::{
-    Gil, SWITCH_INTERVAL, count_arg, exit_code, run_gil, run_threads, split_range, sum_squares,
-    timed,
-};
+use examples_gil_analog::cli::{self, clock_failed, spawn_failed};
+use examples_gil_analog::{Gil, REPS, SWITCH_INTERVAL, Usage, run_gil, run_threads};
+use examples_gil_analog::{split_range, sum_squares, timed_usage};
 
 /// The work: `start..end` like Python's `range`, so 1 to 1,999,999.
 const RANGE: (u64, u64) = (1, 2_000_000);
-const DEFAULT_REPS: u32 = 100;
 /// How many times each split is timed; the fastest run counts.
-const ROUNDS: u32 = 5;
+const ROUNDS: u32 = 3;
+/// More threads than this are refused: each thread count is timed both
+/// ways, so the run grows with the square of it.
+const MAX_THREADS_LIMIT: u64 = 256;
+/// Above this CPU time per unit of work (relative to one thread of the same
+/// kind), the cores ran slower than the one core did: not free.
+const MAX_CPU_PER_UNIT: f64 = 1.25;
 
 static GIL: Gil = Gil::new(SWITCH_INTERVAL);
 
 fn run() -> Result<(), String> {
-    let cores = num_cpus::get();
-    let max_threads: u64 = count_arg(1, "MAX_THREADS")?.unwrap_or(cores as u64);
-    let reps: u32 = count_arg(2, "REPS")?.unwrap_or(DEFAULT_REPS);
+    let args = cli::args(&["MAX_THREADS", "REPS"])?;
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    let max_threads = cli::count(args.first(), "MAX_THREADS", MAX_THREADS_LIMIT)?;
+    let max_threads = max_threads.unwrap_or(cores as u64).min(MAX_THREADS_LIMIT);
+    let reps = cli::count(args.get(1), "REPS", u32::MAX.into())?;
 
     let (start, end) = RANGE;
     let expected = sum_squares(start, end);
+    // `count` checked the bound, so `as u32` loses nothing.
+    let reps = reps.map_or(REPS, |r| r as u32);
     println!("Cores: {cores}");
     println!(
         "Work: the sum of squares from {start} to {end}, {reps} times, split between the threads"
@@ -57,31 +54,71 @@ fn run() -> Result<(), String> {
     // Every thread count and both ways run once per round, interleaved, and
     // the fastest round counts: a burst of load from other programs slows
     // one round of everything, not all rounds of one thread count.
-    let splits: Vec<Vec<(u64, u64)>> = (1..=max_threads)
-        .map(|k| split_range(start, end, k))
-        .collect();
-    let mut best = vec![[Duration::MAX; 2]; splits.len()];
+    let mut best: Vec<[Option<Usage>; 2]> = vec![[None; 2]; max_threads as usize];
     for _ in 0..ROUNDS {
-        for (ranges, best) in splits.iter().zip(&mut best) {
-            let (sums, took) = timed(|| run_threads(ranges, reps));
-            check(&sums, expected)?;
-            best[0] = best[0].min(took);
-            let (sums, took) = timed(|| run_gil(&GIL, ranges, reps));
-            check(&sums, expected)?;
-            best[1] = best[1].min(took);
+        for (threads, best) in (1..).zip(&mut best) {
+            let ranges = split_range(start, end, threads);
+            let runs = [
+                timed_usage(|| run_threads(&ranges, reps)),
+                timed_usage(|| run_gil(&GIL, &ranges, reps)),
+            ];
+            for (way, run) in runs.into_iter().enumerate() {
+                let (sums, usage) = run.map_err(clock_failed)?;
+                check(&sums.map_err(spawn_failed)?, expected)?;
+                if best[way].is_none_or(|b| usage.wall < b.wall) {
+                    best[way] = Some(usage);
+                }
+            }
         }
     }
 
-    // Each way's speedups are against its own one-thread time.
+    // Each way's speedups and CPU per unit are against its own one thread.
+    let best: Vec<[Usage; 2]> = best
+        .into_iter()
+        .map(|b| b.map(|u| u.expect("ROUNDS > 0, so every way has a fastest run")))
+        .collect();
     let base = best[0];
+    let mut why = Vec::new();
     for (threads, best) in (1..).zip(&best) {
-        let speedup = |way: usize| base[way].as_secs_f64() / best[way].as_secs_f64();
+        let speedup = |way: usize| base[way].wall.as_secs_f64() / best[way].wall.as_secs_f64();
+        let per_unit = |way: usize| best[way].cpu_relative_to(&base[way]);
         println!(
             "Threads: {threads}, no GIL: {:.3} seconds, speedup {:.2}x; GIL analog: {:.3} seconds, speedup {:.2}x",
-            best[0].as_secs_f64(),
+            best[0].wall.as_secs_f64(),
             speedup(0),
-            best[1].as_secs_f64(),
+            best[1].wall.as_secs_f64(),
             speedup(1),
+        );
+        let plural = if threads == 1 { "" } else { "s" };
+        println!(
+            "Busy, {threads} thread{plural}: no GIL {:.2} cores, GIL analog {:.2} cores; CPU per unit of work: no GIL {:.2}x, GIL analog {:.2}x the one-thread run's",
+            best[0].cores_busy(),
+            best[1].cores_busy(),
+            per_unit(0),
+            per_unit(1),
+        );
+        // Judged from CPU time and cores busy, never from the speedups.
+        let ideal = threads.min(cores) as f64;
+        // Rounded as printed, so that a `1.80` shown is never called too few.
+        if (best[0].cores_busy() * 100.0).round() < 90.0 * ideal {
+            why.push(format!(
+                "{threads} real thread{plural} kept {:.2} cores busy, not {ideal}",
+                best[0].cores_busy()
+            ));
+        }
+        for (label, way) in [("real threads", 0), ("the GIL analog", 1)] {
+            if per_unit(way) > MAX_CPU_PER_UNIT {
+                why.push(format!(
+                    "CPU per unit of work {:.2}x the one-thread run's for {threads} threads, {label}",
+                    per_unit(way)
+                ));
+            }
+        }
+    }
+    if !why.is_empty() {
+        println!(
+            "Note: the cores were not free during this run ({}): the speedups above are not what free cores do.",
+            why.join("; ")
         );
     }
     Ok(())
@@ -100,5 +137,5 @@ fn check(sums: &[u64], expected: u64) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    exit_code(run())
+    cli::exit_code(run())
 }
