@@ -154,3 +154,34 @@ fn the_readme_stays_within_250_lines() {
         "README.md has {lines} lines; move detail to docs/ or CONTRIBUTING.md"
     );
 }
+
+/// `cargo test` prints a block for every test harness, empty or not. The
+/// binaries are checked by verify, so each is declared with `test = false`
+/// (a binary cargo discovers on its own would get a harness again), and no
+/// library builds doc tests it does not have.
+#[test]
+fn no_target_gets_an_empty_test_harness() {
+    let root = catalog::workspace_root().unwrap_or_else(|e| panic!("{e}"));
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .expect("cargo metadata runs");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut wrong = Vec::new();
+    for package in meta["packages"].as_array().expect("packages") {
+        let name = package["name"].as_str().unwrap_or_default();
+        for target in package["targets"].as_array().expect("targets") {
+            let kinds = target["kind"].as_array().expect("kinds");
+            let target_name = target["name"].as_str().unwrap_or_default();
+            let is = |k: &str| kinds.iter().any(|x| x == k);
+            if is("bin") && name.starts_with("examples-") && target["test"] != false {
+                wrong.push(format!("{name}: binary `{target_name}` needs `test = false`"));
+            }
+            if is("lib") && target["doctest"] != false {
+                wrong.push(format!("{name}: its lib needs `doctest = false`"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
