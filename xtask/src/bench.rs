@@ -546,6 +546,11 @@ impl Bench<'_> {
                 _ => return self.fail(format!("cpu-scaling: cannot read `{line}`")),
             }
         }
+        // The binary judges its own run from CPU time per unit of work and
+        // cores busy; a scaling table from busy cores says so beside it.
+        for note in out.lines().filter(|l| l.starts_with("Note: ")) {
+            self.report.notes.push(format!("cpu-scaling: {note}"));
+        }
         if self.report.scaling.len() as u64 != max_threads {
             self.fail(format!(
                 "cpu-scaling: expected {max_threads} lines of `Threads:`"
