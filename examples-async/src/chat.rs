@@ -9,15 +9,24 @@
 //! to send a name, the time a leaving client may take to flush. `accept`
 //! errors (out of file descriptors) back off instead of spinning. It binds
 //! 127.0.0.1 only (the binaries do). Run by `chat-server` and `chat-demo`.
+//!
+//! Shutdown is graceful and bounded: when the future given to [`serve`]
+//! completes (Ctrl-C or SIGTERM in `chat-server`, a call in `chat-demo`), it
+//! stops accepting, publishes "shutting down" after everything already
+//! published, lets each client's forwarder flush up to that line, and
+//! returns once every connection is closed, or after [`SHUTDOWN_TIME`],
+//! cutting off the clients that do not read.
 
+use std::future::Future;
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, broadcast, oneshot};
+use tokio::sync::{Semaphore, broadcast, oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
 
 /// The port `chat-server` and `chat-client` use unless told otherwise.
 pub const DEFAULT_PORT: u16 = 6142;
@@ -38,6 +47,12 @@ const FLUSH_TIME: Duration = Duration::from_secs(5);
 /// long before the next try, doubling up to `BACKOFF_MAX` while it fails.
 const BACKOFF_START: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
+/// Once shutdown starts, how long the clients have to receive what they are
+/// owed and close. A client that does not read is cut off at this bound, so
+/// it cannot hold the server's exit.
+pub const SHUTDOWN_TIME: Duration = Duration::from_secs(3);
+/// The last line every client receives when the server stops.
+const SHUTDOWN_NOTICE: &str = "* the server is shutting down; goodbye\n";
 
 /// What the server lets its clients hold.
 #[derive(Clone, Copy, Debug)]
@@ -58,12 +73,20 @@ impl Default for Limits {
     }
 }
 
-/// One published line, ending with a newline. Every subscriber gets a
-/// clone; for an `Arc<str>` that is a reference count, not a copy.
-type Message = Arc<str>;
+/// What the broadcast channel carries. Every subscriber gets a clone; for
+/// an `Arc<str>` that is a reference count, not a copy.
+#[derive(Clone)]
+enum Message {
+    /// One published line, ending with a newline.
+    Line(Arc<str>),
+    /// The server is stopping: everything published before this has been
+    /// delivered once a forwarder reaches it, so it sends the notice and
+    /// closes. Lines published after it are never delivered.
+    ShuttingDown,
+}
 
 fn message(text: String) -> Message {
-    format!("{text}\n").into()
+    Message::Line(format!("{text}\n").into())
 }
 
 /// What one bounded read produced.
@@ -78,20 +101,40 @@ enum Line {
     },
 }
 
-/// Accepts clients forever; each one gets its own task.
-pub async fn serve(listener: TcpListener, limits: Limits) {
+/// Accepts clients, each in its own task, until `shutdown` completes with
+/// its reason (e.g. "SIGINT"); then stops them all, within SHUTDOWN_TIME.
+pub async fn serve(
+    listener: TcpListener,
+    limits: Limits,
+    shutdown: impl Future<Output = &'static str>,
+) {
     // The server keeps the sending side alive, so the channel never closes;
     // each client subscribes a receiver of its own.
     let (hub, _) = broadcast::channel::<Message>(HISTORY);
+    // The shutdown signal for the client tasks: `true` once it starts.
+    let (stop, stopped) = watch::channel(false);
     // One permit per connection, returned when its task ends.
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    // Every connection's task, so that shutdown can wait for them (or cut
+    // them off); finished ones are collected as we go.
+    let mut tasks = JoinSet::new();
     let mut clients = 0;
     let mut failures = 0u32;
-    loop {
-        // Graceful shutdown (issue 15, item 4) goes here: `select!` this
-        // `accept` against a shutdown signal, stop accepting, then tell every
-        // client and let the forwarders flush.
-        let (stream, _peer) = match listener.accept().await {
+    // Pinned, and polled by reference in each `select!` below: the same
+    // future every time, so no signal is lost between iterations.
+    let mut shutdown = std::pin::pin!(shutdown);
+    let reason = loop {
+        // Cancellation safety: when one arm wins, the others are dropped.
+        // `&mut shutdown` drops only a reference; `accept` is cancel-safe
+        // (a connection is taken from the kernel's queue only when it
+        // returns it), and so is `join_next` (a finished task's result
+        // stays in the set).
+        let accepted = tokio::select! {
+            reason = &mut shutdown => break reason,
+            accepted = listener.accept() => accepted,
+            Some(_) = tasks.join_next() => continue,
+        };
+        let (stream, _peer) = match accepted {
             Ok(accepted) => accepted,
             // For example "too many open files": the connection waits in the
             // kernel's queue. Retrying at once would spin (the listener stays
@@ -105,8 +148,10 @@ pub async fn serve(listener: TcpListener, limits: Limits) {
                 }
                 let pause = BACKOFF_START.saturating_mul(1 << failures.min(5));
                 failures += 1;
-                tokio::time::sleep(pause.min(BACKOFF_MAX)).await;
-                continue;
+                tokio::select! {
+                    reason = &mut shutdown => break reason,
+                    () = tokio::time::sleep(pause.min(BACKOFF_MAX)) => continue,
+                }
             }
         };
         if failures > 0 {
@@ -123,12 +168,57 @@ pub async fn serve(listener: TcpListener, limits: Limits) {
             continue;
         };
         clients += 1;
-        let hub = hub.clone();
-        tokio::spawn(async move {
-            handle_client(stream, clients, hub, limits.name_timeout).await;
+        let (hub, stopped) = (hub.clone(), stopped.clone());
+        tasks.spawn(async move {
+            handle_client(stream, clients, hub, stopped, limits.name_timeout).await;
             drop(slot);
         });
-    }
+    };
+    shut_down(listener, tasks, &hub, stop, reason).await;
+}
+
+/// Stops accepting, tells every client, waits for them within
+/// SHUTDOWN_TIME, and cuts off the ones still there.
+async fn shut_down(
+    listener: TcpListener,
+    mut tasks: JoinSet<()>,
+    hub: &broadcast::Sender<Message>,
+    stop: watch::Sender<bool>,
+    reason: &str,
+) {
+    // Closing the listener refuses new connections at once; those still in
+    // the kernel's queue are reset.
+    drop(listener);
+    let started = Instant::now();
+    while tasks.try_join_next().is_some() {}
+    let open = tasks.len();
+    let secs = SHUTDOWN_TIME.as_secs_f64();
+    println!(
+        "server: shutting down ({reason}): not accepting; telling {}, waiting at most {secs} s",
+        connections(open)
+    );
+    // The readers stop reading (a line not yet published is dropped), the
+    // clients still sending their name are told, and the notice goes after
+    // everything published so far: each forwarder delivers what its client
+    // is owed, then the notice, then closes.
+    let _ = stop.send(true);
+    let _ = hub.send(Message::ShuttingDown);
+    let all_closed = async { while tasks.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(SHUTDOWN_TIME, all_closed).await;
+    let cut_off = tasks.len();
+    // Aborts the rest (a client that does not read, its forwarder stuck in
+    // a write) and waits for them to be dropped, closing their sockets.
+    tasks.shutdown().await;
+    let took = started.elapsed().as_secs_f64();
+    let closed = connections(open - cut_off);
+    println!(
+        "server: stopped after {took:.2} s: {closed} closed, {cut_off} cut off at the {secs} s bound"
+    );
+}
+
+fn connections(n: usize) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} connection{plural}")
 }
 
 /// One client, from its first byte to its last.
@@ -136,6 +226,7 @@ async fn handle_client(
     stream: TcpStream,
     number: u64,
     hub: broadcast::Sender<Message>,
+    mut stopped: watch::Receiver<bool>,
     name_timeout: Duration,
 ) {
     // Owned halves: the read half stays with this task, the write half
@@ -149,7 +240,17 @@ async fn handle_client(
         return;
     }
     let named = tokio::time::timeout(name_timeout, read_line_bounded(&mut reader, &mut buf));
-    let name = match named.await {
+    // Cancellation safety: `changed` is, since the change it waits for is
+    // recorded in `stopped` itself. The name read is not (a half-read name
+    // stays in `buf`), but when the shutdown wins we never read again.
+    let named = tokio::select! {
+        named = named => named,
+        _ = stopped.changed() => {
+            let _ = write_half.write_all(SHUTDOWN_NOTICE.as_bytes()).await;
+            return;
+        }
+    };
+    let name = match named {
         Ok(Ok(Line::Text(text))) => pick_name(&text, number),
         Ok(Ok(Line::TooLong)) => return refuse(reader, write_half).await,
         Ok(Ok(Line::Closed { .. }) | Err(_)) => return,
@@ -162,20 +263,46 @@ async fn handle_client(
         }
     };
 
-    // Log before announcing, so the log line comes before anything a client
-    // sees because of it.
-    println!("server: {name} joined");
     // Subscribe, then announce: from here on this client receives every
     // message, its own lines included (they show it the order everyone
     // saw, and make "you missed N" exact).
     let inbox = hub.subscribe();
+    // The server sets `stop`, then publishes the notice: if `stop` is not
+    // set yet, the notice will reach this subscription. If it is, the
+    // notice may have gone before we subscribed, so say it here.
+    if *stopped.borrow() {
+        let _ = write_half.write_all(SHUTDOWN_NOTICE.as_bytes()).await;
+        return;
+    }
+    // Log before announcing, so the log line comes before anything a client
+    // sees because of it.
+    println!("server: {name} joined");
     let (quit, quit_rx) = oneshot::channel();
-    let mut forwarder = tokio::spawn(forward(write_half, inbox, quit_rx));
+    // Aborted when dropped: if the shutdown cuts this task off, the
+    // forwarder (perhaps stuck writing to a client that does not read)
+    // goes with it.
+    let mut forwarder = AbortOnDrop(tokio::spawn(forward(write_half, inbox, quit_rx)));
     // `send` fails only when nobody is subscribed: nothing to do then.
     let _ = hub.send(message(format!("* {name} joined")));
 
     let (why, farewell) = loop {
-        match read_line_bounded(&mut reader, &mut buf).await {
+        // `biased`: once the shutdown has started, publish nothing more.
+        // Cancellation safety: as for the name above; a line not read whole
+        // when the shutdown wins was not published before the notice, and
+        // nothing is published after it.
+        let read = tokio::select! {
+            biased;
+            _ = stopped.changed() => {
+                // The server has published the notice; the forwarder
+                // delivers up to it and closes our direction. Meanwhile keep
+                // reading (and dropping) what the client still sends, so
+                // that closing does not reset the connection (see `drain`).
+                let _ = tokio::join!(&mut forwarder.0, drain(reader));
+                return;
+            }
+            read = read_line_bounded(&mut reader, &mut buf) => read,
+        };
+        match read {
             Ok(Line::Text(text)) => {
                 let _ = hub.send(message(format!("{name}: {text}")));
                 // Let the forwarders deliver this line before we publish the
@@ -205,12 +332,18 @@ async fn handle_client(
         drain(reader).await;
     }
     // A client that stopped reading could keep the forwarder stuck in a
-    // write forever; give it a moment to flush, then stop it.
-    if tokio::time::timeout(FLUSH_TIME, &mut forwarder)
-        .await
-        .is_err()
-    {
-        forwarder.abort();
+    // write forever; give it a moment to flush, then stop it (dropping the
+    // guard aborts it).
+    let _ = tokio::time::timeout(FLUSH_TIME, &mut forwarder.0).await;
+}
+
+/// A task handle that aborts its task when dropped (a plain `JoinHandle`
+/// lets the task run on).
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -260,7 +393,10 @@ async fn forward(
     // Buffered: when many messages are waiting, they leave in one write.
     let mut out = BufWriter::new(write_half);
     loop {
-        let text: Message = tokio::select! {
+        // Cancellation safety: `&mut quit` polls the one receiver, which
+        // survives; `recv` is cancel-safe (a message is taken from the
+        // channel only when it returns it).
+        let text: Arc<str> = tokio::select! {
             // `biased`: check `quit` first, so a leaving client's last line
             // is the farewell, not whatever else happens to be waiting.
             biased;
@@ -273,11 +409,18 @@ async fn forward(
                 return;
             }
             received = inbox.recv() => match received {
-                Ok(text) => text,
+                Ok(Message::Line(text)) => text,
+                // Everything published before this is delivered: the
+                // notice, then flush and close.
+                Ok(Message::ShuttingDown) => {
+                    let _ = out.write_all(SHUTDOWN_NOTICE.as_bytes()).await;
+                    let _ = out.shutdown().await;
+                    return;
+                }
                 // This client fell more than HISTORY messages behind: the
                 // channel dropped the oldest for it; say how many.
                 Err(broadcast::error::RecvError::Lagged(n)) => {
-                    message(format!("* you missed {n} messages (reading too slowly)"))
+                    format!("* you missed {n} messages (reading too slowly)\n").into()
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },

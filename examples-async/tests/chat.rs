@@ -14,12 +14,19 @@
 //! `prlimit --nofile=128` and 150 idle connections held open a fresh client
 //! is still welcomed, within the name timeout plus a few seconds (the one
 //! timing assertion here). The terminal client says when the server closed.
-//! Otherwise no timing assertions: a line that does not come within a minute
-//! fails the test (that is a hang, not slowness).
+//!
+//! Graceful shutdown: SIGINT, then SIGTERM, sent to the server's pid with
+//! clients connected: each gets what it is owed and then the shutdown line,
+//! and the server exits 0 within `chat::SHUTDOWN_TIME` (3 s) plus
+//! `EXIT_SLACK` for a loaded machine; a client that never reads, its socket
+//! buffers full, is cut off at the bound and does not hold the exit. Each
+//! prints the time it measured. Otherwise no timing assertions: a line that
+//! does not come within a minute fails the test (that is a hang, not
+//! slowness).
 
 use std::io::{BufRead, BufReader as StdBufReader};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,6 +36,9 @@ use tokio::net::{TcpSocket, TcpStream};
 
 const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 const TOO_LONG: &str = "* your line is longer than 8192 bytes; goodbye";
+const SHUTTING_DOWN: &str = "* the server is shutting down; goodbye";
+/// Beyond the server's own bound: the process exiting, a loaded machine.
+const EXIT_SLACK: Duration = Duration::from_secs(2);
 
 /// The server binary, running on a free port; killed when dropped.
 struct Server {
@@ -640,4 +650,165 @@ fn the_client_says_when_the_server_closed() {
     assert!(output.status.success(), "{}: {stderr}", output.status);
     assert_eq!(stderr, "chat-client: the server closed the connection\n");
     drop(stdin);
+}
+
+/// Sends `signal` (`INT`, `TERM`) to the server with kill(1).
+fn send_signal(server: &Server, signal: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(server.child.id().to_string())
+        .status()
+        .expect("cannot run kill");
+    assert!(status.success(), "kill -{signal}: {status}");
+}
+
+/// Waits for the server to exit, failing the test past `limit`.
+fn wait_for_exit(server: &mut Server, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = server.child.try_wait().expect("try_wait") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server still runs {limit:?} after the signal"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The server's log once it has exited (its last lines may still be on
+/// their way through the pipe).
+fn final_log(server: &Server) -> Vec<String> {
+    let deadline = Instant::now() + LINE_TIMEOUT;
+    while !server.log_has("server: stopped after") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.log.lock().unwrap().clone()
+}
+
+/// Three named clients, one connection still asked for its name (with
+/// `idle`), and a line published that two of them have not read yet. Sends
+/// `signal` and checks that every connection is told, after what it is
+/// owed, and that the server exits 0 within the bound with one log line
+/// about shutting down. Returns the time from the signal to the exit.
+fn shutdown_on(signal: &str, idle: bool) -> Duration {
+    let mut server = Server::start();
+    let sent = runtime().block_on(async {
+        let addr = server.addr;
+        let mut alice = Client::join(addr, "alice").await;
+        let mut bob = Client::join(addr, "bob").await;
+        let mut carol = Client::join(addr, "carol").await;
+        alice.expect("* bob joined").await;
+        alice.expect("* carol joined").await;
+        bob.expect("* carol joined").await;
+        let mut unnamed = None;
+        if idle {
+            let (mut lines, out) = idle_connection(addr).await;
+            let welcome = next_line(&mut lines, "unnamed").await;
+            assert_eq!(welcome.as_deref(), Some("* welcome! what is your name?"));
+            unnamed = Some((lines, out));
+        }
+        // Published (alice reads it back), not yet read by bob and carol.
+        alice.say("last words").await;
+        alice.expect("alice: last words").await;
+
+        let sent = Instant::now();
+        send_signal(&server, signal);
+        for client in [&mut bob, &mut carol] {
+            client.expect("alice: last words").await;
+        }
+        for client in [&mut alice, &mut bob, &mut carol] {
+            client.expect(SHUTTING_DOWN).await;
+            assert_eq!(client.next().await, None, "{}: not closed", client.name);
+        }
+        if let Some((mut lines, _out)) = unnamed {
+            let notice = next_line(&mut lines, "unnamed").await;
+            assert_eq!(notice.as_deref(), Some(SHUTTING_DOWN));
+            assert_eq!(next_line(&mut lines, "unnamed").await, None);
+        }
+        sent
+    });
+    let limit = examples_async::chat::SHUTDOWN_TIME + EXIT_SLACK;
+    let status = wait_for_exit(&mut server, limit);
+    let took = sent.elapsed();
+    assert!(status.success(), "the server exited with {status}");
+    let log = final_log(&server);
+    let about: Vec<&String> = log.iter().filter(|l| l.contains("shutting down")).collect();
+    assert_eq!(about.len(), 1, "log lines about shutting down: {log:?}");
+    let open = if idle { 4 } else { 3 };
+    let wanted =
+        format!("server: shutting down (SIG{signal}): not accepting; telling {open} connections");
+    assert!(about[0].starts_with(&wanted), "{about:?}");
+    let closed = format!("{open} connections closed, 0 cut off");
+    assert!(log.iter().any(|l| l.contains(&closed)), "{log:?}");
+    println!(
+        "SIG{signal}: {open} connections told, server exited 0 {:.3} s after the signal",
+        took.as_secs_f64()
+    );
+    took
+}
+
+#[test]
+fn sigint_tells_every_client_and_the_server_exits_0_within_the_bound() {
+    shutdown_on("INT", true);
+}
+
+#[test]
+fn sigterm_tells_every_client_and_the_server_exits_0_within_the_bound() {
+    shutdown_on("TERM", false);
+}
+
+/// `stuck` has a 4 KiB receive buffer and never reads; alice publishes
+/// 16 MiB, far more than its buffer and the server's send buffer (at most
+/// 4 MiB here) hold, so its forwarder is stuck in a write when SIGINT
+/// comes. alice is still told at once; the server cuts `stuck` off at the
+/// bound and exits 0.
+#[test]
+fn a_client_that_never_reads_does_not_hold_the_shutdown_past_the_bound() {
+    let mut server = Server::start();
+    // `stuck` must stay open (unread) until the server has exited.
+    let (sent, alice_told, _stuck) = runtime().block_on(async {
+        let addr = server.addr;
+        let mut alice = Client::join(addr, "alice").await;
+        let stuck = Client::join_small_buffer(addr, "stuck").await;
+        alice.expect("* stuck joined").await;
+        let lines = 2048;
+        let line = format!("{}\n", "x".repeat(8000));
+        let send = async {
+            for _ in 0..lines {
+                alice.out.write_all(line.as_bytes()).await.expect("write");
+            }
+        };
+        let read = async {
+            for _ in 0..lines {
+                let got = next_line(&mut alice.lines, "alice").await.expect("a line");
+                assert!(got.starts_with("alice: xxx"), "{got:.40}");
+            }
+        };
+        tokio::join!(send, read);
+        let sent = Instant::now();
+        send_signal(&server, "INT");
+        alice.expect(SHUTTING_DOWN).await;
+        assert_eq!(alice.next().await, None);
+        (sent, sent.elapsed(), stuck)
+    });
+    let bound = examples_async::chat::SHUTDOWN_TIME;
+    let status = wait_for_exit(&mut server, bound + EXIT_SLACK);
+    let took = sent.elapsed();
+    assert!(status.success(), "the server exited with {status}");
+    let log = final_log(&server);
+    assert!(
+        log.iter()
+            .any(|l| l.contains("1 connection closed, 1 cut off")),
+        "{log:?}"
+    );
+    // The bound, not the client, ended it.
+    assert!(took >= bound, "exited after {took:?}, before the bound");
+    println!(
+        "SIGINT with a client that never reads: alice told after {:.3} s, server exited 0 {:.3} s after the signal (bound {} s)",
+        alice_told.as_secs_f64(),
+        took.as_secs_f64(),
+        bound.as_secs()
+    );
 }

@@ -3,8 +3,9 @@
 //!
 //! Look at who sees what (`[name] line`): a conversation, a 1 MiB line
 //! without a newline refused after 8 KiB, a client that vanishes mid-line,
-//! and a newcomer afterwards. Each step waits for the line it caused, so the
-//! transcript has one possible order.
+//! a newcomer afterwards, and the graceful shutdown Ctrl-C starts in
+//! `chat-server`: each client gets what it is owed, then "shutting down".
+//! Each step waits for the line it caused: the transcript has one order.
 //!
 //! Run: `cargo run -p examples-async --bin chat-demo`
 //!
@@ -24,6 +25,7 @@ use examples_async::chat::{self, Limits};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
 
 /// A scripted client for the demo. It prints every line it receives as
 /// `[name] line`, so the output shows who saw what.
@@ -73,7 +75,14 @@ async fn demo() -> io::Result<()> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let addr = listener.local_addr()?;
     println!("Chat server listening on {addr} (demo: it stops by itself)");
-    tokio::spawn(chat::serve(listener, Limits::default()));
+    // The shutdown `chat-server` starts on Ctrl-C, started here by a call:
+    // the server stops when this future completes.
+    let (stop, stopped) = oneshot::channel::<()>();
+    let shutdown = async {
+        let _ = stopped.await;
+        "the demo asked"
+    };
+    let server = tokio::spawn(chat::serve(listener, Limits::default(), shutdown));
 
     let mut alice = Bot::join(addr, "alice").await?;
     let mut bob = Bot::join(addr, "bob").await?;
@@ -117,6 +126,26 @@ async fn demo() -> io::Result<()> {
     alice.expect().await?;
     bob.expect().await?;
     println!("demo: done (the server never stopped serving)");
+
+    println!("demo: now the shutdown that Ctrl-C starts in chat-server");
+    // Graceful shutdown. alice's line is published (she reads it back), but
+    // bob and erin have not read it yet: the server owes it to them, and
+    // delivers it before the notice.
+    alice.say("good night").await?;
+    alice.expect().await?;
+    let _ = stop.send(());
+    alice.expect().await?; // the notice
+    alice.expect().await?; // the end of the connection
+    for bot in [&mut bob, &mut erin] {
+        bot.expect().await?; // alice: good night
+        bot.expect().await?; // the notice
+        bot.expect().await?; // the end of the connection
+    }
+    // Closing our side lets the server finish: it waits for each client to
+    // close (up to chat::SHUTDOWN_TIME) so that nothing it sent is reset.
+    drop((alice, bob, erin));
+    server.await.map_err(io::Error::other)?;
+    println!("demo: the server has stopped");
     Ok(())
 }
 
