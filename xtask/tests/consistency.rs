@@ -176,7 +176,9 @@ fn no_target_gets_an_empty_test_harness() {
             let target_name = target["name"].as_str().unwrap_or_default();
             let is = |k: &str| kinds.iter().any(|x| x == k);
             if is("bin") && name.starts_with("examples-") && target["test"] != false {
-                wrong.push(format!("{name}: binary `{target_name}` needs `test = false`"));
+                wrong.push(format!(
+                    "{name}: binary `{target_name}` needs `test = false`"
+                ));
             }
             if is("lib") && target["doctest"] != false {
                 wrong.push(format!("{name}: its lib needs `doctest = false`"));
