@@ -98,7 +98,10 @@ impl Exercise {
 
     /// A path relative to the workspace root, for messages.
     pub fn display(&self, root: &Path, path: &Path) -> String {
-        path.strip_prefix(root).unwrap_or(path).display().to_string()
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 }
 
@@ -437,7 +440,13 @@ pub fn explain(root: &Path, e: &Exercise, g: &Graded) -> String {
         Outcome::Skipped => "not judged: the cores were busy",
         Outcome::Failed => "not yet",
     };
-    writeln!(out, "\n== exercise {} (guide §{}): {state}", e.name, e.spec.section).unwrap();
+    writeln!(
+        out,
+        "\n== exercise {} (guide {}): {state}",
+        e.name,
+        section_label(&e.spec.section)
+    )
+    .unwrap();
     let mut shown: Vec<&str> = Vec::new();
     for f in &verdict.failures {
         match &f.spec_line {
@@ -545,12 +554,21 @@ pub fn status(work: &Path, e: &Exercise) -> String {
     }
 }
 
+/// `§5` for a numbered section, `tip 6` as it is.
+fn section_label(section: &str) -> String {
+    if section.chars().all(|c| c.is_ascii_digit()) {
+        format!("§{section}")
+    } else {
+        section.to_string()
+    }
+}
+
 /// The list: one block per exercise, in guide order.
 pub fn render_list(root: &Path, work: &Path, exercises: &[Exercise]) -> String {
     let width = exercises.iter().map(|e| e.name.len()).max().unwrap_or(0);
     let mut out = String::new();
     for e in exercises {
-        let section = format!("§{}", e.spec.section);
+        let section = section_label(&e.spec.section);
         writeln!(
             out,
             "{section:<7} {:<width$}  {:<20} {}",

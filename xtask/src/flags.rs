@@ -262,10 +262,7 @@ mod tests {
         assert_eq!(p(&["list", "-h"]), Ok(Command::Help(LIST_HELP)));
         assert_eq!(p(&["bench", "--help"]), Ok(Command::Help(BENCH_HELP)));
         assert_eq!(p(&["--help"]), Ok(Command::Help(USAGE)));
-        assert_eq!(
-            p(&["exercise", "--help"]),
-            Ok(Command::Help(EXERCISE_HELP))
-        );
+        assert_eq!(p(&["exercise", "--help"]), Ok(Command::Help(EXERCISE_HELP)));
     }
 
     #[test]
@@ -292,7 +289,11 @@ mod tests {
                 action: Action::Solution
             })
         );
-        assert!(p(&["exercise", "a", "b"]).unwrap_err().contains("one exercise"));
+        assert!(
+            p(&["exercise", "a", "b"])
+                .unwrap_err()
+                .contains("one exercise")
+        );
         assert!(p(&["exercise", "--reset"]).unwrap_err().contains("need"));
         assert!(
             p(&["exercise", "a", "--reset", "--solution"])
