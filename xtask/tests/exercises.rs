@@ -59,7 +59,7 @@ fn every_exercise_is_complete_and_every_guide_program_has_one() {
                 e.name
             );
             assert!(
-                source.starts_with(&format!("//! Guide ")),
+                source.starts_with("//! Guide "),
                 "{}: its {v} must open with `//! Guide §N, exercise ...`",
                 e.name
             );
