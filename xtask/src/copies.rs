@@ -14,7 +14,7 @@
 //! when they cannot.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalog;
 use crate::run;
@@ -99,6 +99,52 @@ pub fn manifest(name: &str, needs: &Needs) -> String {
     m
 }
 
+/// A project of its own for one copied file: where it goes, its package
+/// name, the file, what its header says it needs, the `Cargo.lock` to pin
+/// its versions, and the target directory it shares with the others.
+pub struct Project<'a> {
+    pub dir: &'a Path,
+    pub name: &'a str,
+    pub source: &'a str,
+    pub needs: &'a Needs,
+    pub lock: &'a Path,
+    pub target_dir: &'a Path,
+}
+
+/// Writes the project (`Cargo.toml`, `src/main.rs`, `Cargo.lock`), builds it
+/// offline in the dev profile and returns the executable cargo reports.
+/// A failed build is status 1: cargo has shown the compiler's messages.
+pub fn build_project(p: &Project) -> Result<PathBuf, Error> {
+    let io = |err: std::io::Error| Error {
+        message: format!("{}: {err}", p.dir.display()),
+        status: 1,
+    };
+    fs::create_dir_all(p.dir.join("src")).map_err(io)?;
+    fs::write(p.dir.join("Cargo.toml"), manifest(p.name, p.needs)).map_err(io)?;
+    fs::write(p.dir.join("src/main.rs"), p.source).map_err(io)?;
+    fs::copy(p.lock, p.dir.join("Cargo.lock")).map_err(io)?;
+    let mut cmd = run::cargo();
+    cmd.current_dir(p.dir)
+        .args([
+            "build",
+            "--offline",
+            "--message-format=json-render-diagnostics",
+        ])
+        .arg("--target-dir")
+        .arg(p.target_dir);
+    let out = run::echo_and_capture(&mut cmd).map_err(|message| Error {
+        message: format!("the copy of `{}` does not build: {message}", p.name),
+        status: 1,
+    })?;
+    catalog::executables(&String::from_utf8_lossy(&out))
+        .into_values()
+        .next()
+        .ok_or_else(|| Error {
+            message: format!("cargo built no executable for the copy of `{}`", p.name),
+            status: 1,
+        })
+}
+
 pub fn run(root: &Path, names: &[String]) -> Result<Report, Error> {
     let bad_input = |message| Error { message, status: 2 };
     let selected = catalog::select_sound(root, names).map_err(bad_input)?;
@@ -128,35 +174,14 @@ pub fn run(root: &Path, names: &[String]) -> Result<Report, Error> {
             continue;
         }
         let needs = needs(&source).expect("checked above");
-        let project = dir.join(&e.bin);
-        let io = |err: std::io::Error| Error {
-            message: format!("{}: {err}", project.display()),
-            status: 1,
-        };
-        fs::create_dir_all(project.join("src")).map_err(io)?;
-        fs::write(project.join("Cargo.toml"), manifest(&e.bin, &needs)).map_err(io)?;
-        fs::write(project.join("src/main.rs"), &source).map_err(io)?;
-        fs::copy(&lock, project.join("Cargo.lock")).map_err(io)?;
-        let mut cmd = run::cargo();
-        cmd.current_dir(&project)
-            .args([
-                "build",
-                "--offline",
-                "--message-format=json-render-diagnostics",
-            ])
-            .arg("--target-dir")
-            .arg(dir.join("target"));
-        let out = run::echo_and_capture(&mut cmd).map_err(|message| Error {
-            message: format!("the copy of `{}` does not build: {message}", e.bin),
-            status: 1,
+        let exe = build_project(&Project {
+            dir: &dir.join(&e.bin),
+            name: &e.bin,
+            source: &source,
+            needs: &needs,
+            lock: &lock,
+            target_dir: &dir.join("target"),
         })?;
-        let exe = catalog::executables(&String::from_utf8_lossy(&out))
-            .into_values()
-            .next()
-            .ok_or_else(|| Error {
-                message: format!("cargo built no executable for the copy of `{}`", e.bin),
-                status: 1,
-            })?;
         bins.insert((e.package.clone(), e.bin.clone()), exe);
         copies.push(e.clone());
     }

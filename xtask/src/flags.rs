@@ -12,6 +12,7 @@ commands:
   verify    build in release mode, run and check examples against their specs
   copies    copy each standalone example into a fresh project, build, check it
   bench     measure threads vs tasks vs processes
+  exercise  list the exercises, or grade one (docs/exercises.md)
   help      this text
 
 `cargo xtask <command> --help` describes one command.";
@@ -56,6 +57,25 @@ takes a few minutes and rewrites docs/bench.md and docs/bench.svg.
 
   --quick       small sizes, under 30 s; writes only to target/bench/";
 
+pub const EXERCISE_HELP: &str = "\
+usage: cargo xtask exercise [NAME] [--solution | --reset]
+
+Exercises for learners (docs/exercises.md): each is one file to edit,
+<package>/exercises/NAME.rs, graded against a spec of the solved program.
+
+  (no NAME)     list every exercise: section, status, file to edit, goal;
+                the status is the last grading's (target/exercises/status/)
+  NAME          build NAME.rs as a project of its own (target/exercises/NAME)
+                and grade it: each failed check with its spec line, the
+                output line and a hint, and the checks not graded because
+                the cores were busy, with the evidence
+  --solution    print the reference solution (NAME.solution.rs)
+  --reset       restore NAME.rs from NAME.starter.rs (the edited file is
+                saved to target/exercises/NAME/before-reset.rs)
+
+Exit status: 0 solved, 1 not yet (or not judged because the cores were
+busy), 2 bad input.";
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     List,
@@ -68,6 +88,10 @@ pub enum Command {
     },
     Bench {
         quick: bool,
+    },
+    Exercise {
+        name: Option<String>,
+        action: crate::exercise::Action,
     },
     /// Print this text and exit 0.
     Help(&'static str),
@@ -107,6 +131,7 @@ fn parse_inner(
         "verify" => VERIFY_HELP,
         "copies" => COPIES_HELP,
         "bench" => BENCH_HELP,
+        "exercise" => EXERCISE_HELP,
         _ => USAGE,
     };
     match command.as_str() {
@@ -157,6 +182,37 @@ fn parse_inner(
             }
             Ok(Command::Copies { names })
         }
+        "exercise" => {
+            use crate::exercise::Action;
+            let mut name = None;
+            let mut action = Action::Grade;
+            while let Some(arg) = parser.next().map_err(context)? {
+                let wanted = match arg {
+                    Long("solution") => Action::Solution,
+                    Long("reset") => Action::Reset,
+                    Long("help") | Short('h') => return help(EXERCISE_HELP),
+                    Value(n) if name.is_none() => {
+                        name = Some(utf8_name("exercise", n)?);
+                        continue;
+                    }
+                    Value(n) => {
+                        return Err(format!(
+                            "exercise: one exercise at a time (`{}` is a second)",
+                            n.to_string_lossy()
+                        ));
+                    }
+                    other => return Err(context(other.unexpected())),
+                };
+                if action != Action::Grade && action != wanted {
+                    return Err("exercise: --solution and --reset exclude each other".into());
+                }
+                action = wanted;
+            }
+            if name.is_none() && action != Action::Grade {
+                return Err("exercise: --solution and --reset need an exercise NAME".into());
+            }
+            Ok(Command::Exercise { name, action })
+        }
         other => Err(format!("unknown command `{other}`")),
     }
 }
@@ -206,6 +262,45 @@ mod tests {
         assert_eq!(p(&["list", "-h"]), Ok(Command::Help(LIST_HELP)));
         assert_eq!(p(&["bench", "--help"]), Ok(Command::Help(BENCH_HELP)));
         assert_eq!(p(&["--help"]), Ok(Command::Help(USAGE)));
+        assert_eq!(p(&["exercise", "--help"]), Ok(Command::Help(EXERCISE_HELP)));
+    }
+
+    #[test]
+    fn exercise_takes_one_name_and_one_action() {
+        use crate::exercise::Action;
+        assert_eq!(
+            p(&["exercise"]),
+            Ok(Command::Exercise {
+                name: None,
+                action: Action::Grade
+            })
+        );
+        assert_eq!(
+            p(&["exercise", "sync-to-threads", "--reset"]),
+            Ok(Command::Exercise {
+                name: Some("sync-to-threads".into()),
+                action: Action::Reset
+            })
+        );
+        assert_eq!(
+            p(&["exercise", "--solution", "x"]),
+            Ok(Command::Exercise {
+                name: Some("x".into()),
+                action: Action::Solution
+            })
+        );
+        assert!(
+            p(&["exercise", "a", "b"])
+                .unwrap_err()
+                .contains("one exercise")
+        );
+        assert!(p(&["exercise", "--reset"]).unwrap_err().contains("need"));
+        assert!(
+            p(&["exercise", "a", "--reset", "--solution"])
+                .unwrap_err()
+                .contains("exclude")
+        );
+        assert!(p(&["exercise", "--fast"]).is_err());
     }
 
     #[test]

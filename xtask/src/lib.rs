@@ -1,4 +1,4 @@
-//! The workspace's task runner: `cargo xtask list | verify | copies | bench`.
+//! The workspace's task runner: `cargo xtask list | verify | copies | bench | exercise`.
 //!
 //! See `xtask/README.md` for the commands and the spec language. `spec` is
 //! pure (parse and match); `run` owns processes; `report` owns what is
@@ -8,6 +8,7 @@ pub mod bench;
 pub mod catalog;
 pub mod copies;
 pub mod cores;
+pub mod exercise;
 pub mod flags;
 pub mod interrupt;
 pub mod list;

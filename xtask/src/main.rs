@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use xtask::flags::{self, Command};
-use xtask::{bench, catalog, copies, list, verify};
+use xtask::{bench, catalog, copies, exercise, list, verify};
 
 fn main() -> ExitCode {
     let command = match flags::parse(std::env::args_os().skip(1)) {
@@ -49,6 +49,10 @@ fn main() -> ExitCode {
         Command::Copies { names } => match copies::run(&root, &names) {
             Ok(report) if report.summary.failed == 0 => ExitCode::SUCCESS,
             Ok(_) => ExitCode::FAILURE,
+            Err(e) => fail(&e.message, e.status),
+        },
+        Command::Exercise { name, action } => match exercise::run(&root, name.as_deref(), action) {
+            Ok(status) => ExitCode::from(status),
             Err(e) => fail(&e.message, e.status),
         },
         Command::Bench { quick } => match bench::run(quick, &root) {
