@@ -408,7 +408,7 @@ pub fn grade(root: &Path, e: &Exercise, variant: Variant) -> Result<Graded, Erro
     let mut bins = Executables::new();
     bins.insert((example.package.clone(), example.bin.clone()), exe);
     let before = cores::snapshot();
-    let report = verify::check_all(root, &bins, std::slice::from_ref(&example), 1);
+    let report = verify::check_all(root, &bins, std::slice::from_ref(&example), 1, "");
     let after = cores::snapshot();
     let row = report.rows.into_iter().last().ok_or_else(|| Error {
         message: format!("`{}` produced no run", e.name),
