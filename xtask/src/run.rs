@@ -56,7 +56,11 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Group id = the child's pid: one `killpg` reaches all it starts.
-        .process_group(0);
+        .process_group(0)
+        // A panic the example makes on purpose prints one message, whatever
+        // the user's shell sets: a spec checks the lesson, not a backtrace.
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("RUST_LIB_BACKTRACE");
     #[cfg(target_os = "linux")]
     {
         let parent = std::process::id();
@@ -298,6 +302,15 @@ mod tests {
         assert_eq!(t.run.stderr, "err\n");
         assert_eq!(t.run.exit, Exit::Code(3));
         assert!(!t.run.left_processes);
+    }
+
+    #[test]
+    fn examples_run_without_backtraces_whatever_the_shell_sets() {
+        let t = sh(
+            "echo \"${RUST_BACKTRACE-unset} ${RUST_LIB_BACKTRACE-unset}\"",
+            Duration::from_secs(10),
+        );
+        assert_eq!(t.run.stdout, "0 unset\n");
     }
 
     #[test]
