@@ -46,12 +46,14 @@ pub fn split_range(start: u64, end: u64, parts: u64) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// How many times the timed runs compute each range: about 0.45 s of work
-/// for one thread on this project's machine, long enough that a 50 ms stall
-/// cannot carry a speedup across its bound. The `dev` profile keeps
-/// overflow checks on, which make the loop about twice as slow. (Repeated,
-/// not widened: past an `end` of about 3.8 million the sums overflow.)
-pub const REPS: u32 = if cfg!(debug_assertions) { 400 } else { 800 };
+/// How many times the timed runs compute each range: 0.25 to 0.6 s of work
+/// for one thread on this project's machine (its host's speed varies about
+/// twofold), long enough that a 50 ms stall in one of the three rounds
+/// cannot carry a speedup across its bound, short enough that the whole
+/// example stays within a few seconds. The `dev` profile keeps overflow
+/// checks on, which make the loop about twice as slow. (Repeated, not
+/// widened: past an `end` of about 3.8 million the sums overflow.)
+pub const REPS: u32 = if cfg!(debug_assertions) { 200 } else { 400 };
 
 /// Computes each range `reps` times on the calling thread, one range after
 /// the other. Returns each range's sum.

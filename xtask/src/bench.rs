@@ -94,9 +94,9 @@ impl Plan {
                 task_switch: 1_000_000,
                 thread_sleepers: 10_000,
                 task_sleepers: 1_000_000,
-                // cpu-scaling's own default: rounds of about 0.4 s, long
+                // cpu-scaling's own default: rounds of 0.25 to 0.6 s, long
                 // enough that a stall of tens of milliseconds moves no ratio.
-                scaling_reps: 800,
+                scaling_reps: 400,
                 timeout: Duration::from_secs(300),
             }
         }

@@ -29,8 +29,11 @@ use nix::time::{ClockId, clock_gettime};
 
 use crate::spec::Machine;
 
-/// Most steal the host may take during a run, in cores (averaged).
-pub const MAX_STEAL: f64 = 0.05;
+/// Most steal the host may take during a run, in cores (averaged). Spread
+/// over the run, 0.15 cores slow each of two cores by 7.5%: a 2.0x speedup
+/// reads 1.85x, far from any bound here. The project's idle machine shows
+/// 0.00 to 0.06; more than 0.15 is a host busy elsewhere.
+pub const MAX_STEAL: f64 = 0.15;
 
 /// Most CPU everything but the example may use during a run, in cores.
 pub const MAX_OTHERS: f64 = 0.15;
@@ -228,10 +231,10 @@ mod tests {
     #[test]
     fn steal_or_other_processes_make_a_run_busy() {
         let wall = Duration::from_secs(2);
-        let stolen = judge(snap(0.0, 0.0), snap(3.0, 0.3), wall, Duration::from_secs(3));
+        let stolen = judge(snap(0.0, 0.0), snap(3.0, 0.5), wall, Duration::from_secs(3));
         assert!(!stolen.free, "{}", stolen.evidence);
         assert!(
-            stolen.evidence.contains("steal 0.15 cores"),
+            stolen.evidence.contains("steal 0.25 cores"),
             "{}",
             stolen.evidence
         );
