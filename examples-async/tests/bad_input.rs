@@ -8,6 +8,11 @@ use std::net::TcpListener;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 /// Asserts that `output` is a failure with exactly one stderr line, which
 /// starts with `error: ` and contains `wanted`; returns that line.
 fn one_error_line(name: &str, output: &Output, wanted: &str) -> String {
@@ -176,7 +181,8 @@ fn thread_spawn_failure_is_one_line() {
     for (name, bin, arg) in cases {
         let output = Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .args(["prlimit", "--nproc=1:1", bin])
+            .args(["prlimit", "--nproc=1:1"])
+            .arg(Reachable::copy(bin).path())
             .args(arg)
             .env("RUST_BACKTRACE", "1")
             .output()

@@ -10,6 +10,11 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 #[test]
 fn a_low_thread_limit_is_one_error_line() {
     let root = Command::new("id")
@@ -20,17 +25,15 @@ fn a_low_thread_limit_is_one_error_line() {
         println!("skipped: needs root and /usr/bin/setpriv");
         return;
     }
-    // `nobody` must be able to reach the binary: copy it to a world-readable place.
-    let copy = std::env::temp_dir().join(format!("block-in-place-{}", std::process::id()));
-    std::fs::copy(env!("CARGO_BIN_EXE_block-in-place"), &copy).expect("copy the binary");
+    // `nobody` must be able to reach the binary: a world-readable copy.
+    let copy = Reachable::copy(env!("CARGO_BIN_EXE_block-in-place"));
     let output = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .args(["prlimit", "--nproc=1:1"])
-        .arg(&copy)
+        .arg(copy.path())
         .env("RUST_BACKTRACE", "1")
         .output()
         .expect("run setpriv");
-    let _ = std::fs::remove_file(&copy);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(

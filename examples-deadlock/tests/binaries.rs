@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 
 use examples_deadlock::DEADLOCK_EXIT_STATUS;
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 const DEADLINE: Duration = Duration::from_secs(20);
 
 fn run(exe: &str) -> Output {
@@ -135,7 +140,8 @@ fn run_limited(exe: &str, tasks: u32) -> Option<Output> {
     }
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .args(["prlimit", &format!("--nproc={tasks}:{tasks}"), exe])
+        .args(["prlimit", &format!("--nproc={tasks}:{tasks}")])
+        .arg(Reachable::copy(exe).path())
         .output()
         .expect("run setpriv");
     if text(&out.stderr).contains("failed to execute") {

@@ -8,6 +8,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 const GIL: &str = env!("CARGO_BIN_EXE_gil");
 const GIL_ANALOG: &str = env!("CARGO_BIN_EXE_gil-analog");
 const CPU_SCALING: &str = env!("CARGO_BIN_EXE_cpu-scaling");
@@ -108,7 +113,7 @@ fn thread_spawn_failure_is_one_line() {
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg("prlimit")
             .arg(format!("--nproc={nproc}:{nproc}"))
-            .arg(bin)
+            .arg(Reachable::copy(bin).path())
             .args(args)
             .output()
             .expect("setpriv runs")

@@ -7,6 +7,11 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::process::{Command, Output};
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -29,7 +34,8 @@ fn run_limited(exe: &str, tasks: u32) -> Option<Output> {
     }
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .args(["prlimit", &format!("--nproc={tasks}:{tasks}"), exe])
+        .args(["prlimit", &format!("--nproc={tasks}:{tasks}")])
+        .arg(Reachable::copy(exe).path())
         .output()
         .expect("run setpriv");
     if text(&out.stderr).contains("failed to execute") {

@@ -11,6 +11,11 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 const EVERY_BINARY: [(&str, &str); 9] = [
     ("process", env!("CARGO_BIN_EXE_process")),
     ("process-spawn", env!("CARGO_BIN_EXE_process-spawn")),
@@ -160,7 +165,7 @@ fn fork_failure_is_one_line_naming_fork() {
                 "prlimit",
             ])
             .arg(limit)
-            .arg(bin)
+            .arg(Reachable::copy(bin).path())
             .args(args)
             .output()
             .expect("start setpriv")

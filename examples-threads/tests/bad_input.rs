@@ -6,6 +6,11 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
+#[path = "../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+use reachable::Reachable;
+
 /// Every binary that starts a thread, and its name for `CARGO_BIN_EXE_`.
 const SPAWNERS: [(&str, &str); 11] = [
     ("thread", env!("CARGO_BIN_EXE_thread")),
@@ -168,7 +173,8 @@ fn thread_spawn_failure_is_one_line() {
     for (name, bin) in SPAWNERS {
         let output = Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .args(["prlimit", "--nproc=1:1", bin])
+            .args(["prlimit", "--nproc=1:1"])
+            .arg(Reachable::copy(bin).path())
             .env("RUST_BACKTRACE", "1")
             .output()
             .expect("setpriv runs");
