@@ -81,6 +81,9 @@ impl Row {
 /// reported: it is CPU-bound and belongs in the `alone` lane.
 const BUSY_BESIDE_OTHERS: f64 = 0.25;
 
+/// ... judged only on runs that used at least this much CPU time.
+const BUSY_MIN_CPU: Duration = Duration::from_millis(100);
+
 /// The progress line printed as soon as a run finishes: `[3/37] ok ...`.
 pub fn progress(row: &Row, done: usize, total: usize) -> String {
     let count = format!("[{done}/{total}]");
@@ -260,9 +263,11 @@ pub fn warnings(rows: &[Row], rounds: u32) -> String {
             )
             .unwrap();
         }
+        // A run of a few milliseconds (mostly process start-up) says
+        // nothing about the example's load; a tenth of a second of CPU does.
         let busiest = runs
             .iter()
-            .filter(|r| r.beside_others)
+            .filter(|r| r.beside_others && r.cpu >= BUSY_MIN_CPU)
             .map(|r| r.cores_used())
             .fold(0.0, f64::max);
         if busiest > BUSY_BESIDE_OTHERS {
