@@ -191,6 +191,13 @@ async fn timed_run(
     open: &Arc<InFlight>,
 ) -> Summary {
     let count = urls.len();
+    // The server may still be answering requests the previous run gave up
+    // on: count this run's requests from the moment it is idle (waiting at
+    // most a second), or they would be counted with the leftovers.
+    let idle_by = Instant::now() + Duration::from_secs(1);
+    while served.now.load(Ordering::SeqCst) > 0 && Instant::now() < idle_by {
+        sleep(Duration::from_millis(10)).await;
+    }
     served.take_max();
     let start = Instant::now();
     let summary = scrape(urls, limit, REQUEST_TIMEOUT, open.clone()).await;
