@@ -52,6 +52,10 @@ pub struct Row {
     pub verdict: Verdict,
     /// Why it was not run at all (its spec needs another system).
     pub not_run: Option<String>,
+    /// What the rest of the machine and the host took during the run
+    /// (printed with a failure, whatever the checks: a failed sleep-bound
+    /// total beside `steal 0.40 cores` says why it was late).
+    pub machine: String,
 }
 
 impl Row {
@@ -143,6 +147,9 @@ pub fn details(row: &Row, spec_path: &str, stdout: &str, stderr: &str) -> String
         }
     }
     if row.outcome == Outcome::Failed {
+        if !row.machine.is_empty() {
+            writeln!(out, "  the machine: {}", row.machine).unwrap();
+        }
         for (name, text) in [("stdout", stdout), ("stderr", stderr)] {
             if text.is_empty() {
                 writeln!(out, "  --- {name}: (empty)").unwrap();
@@ -387,6 +394,7 @@ mod tests {
             attempts: 1,
             verdict,
             not_run: None,
+            machine: machine.evidence.clone(),
         }
     }
 
@@ -417,6 +425,8 @@ mod tests {
         );
         assert!(d.contains("output line 1: Total time: 3.01 seconds"), "{d}");
         assert!(d.contains("   1 | Total time: 3.01 seconds"), "{d}");
+        // What the machine did meanwhile, whatever check failed.
+        assert!(d.contains("  the machine: steal 0.00 cores\n"), "{d}");
     }
 
     #[test]

@@ -193,7 +193,7 @@ fn run_round(root: &Path, bins: &Executables, examples: &[Example], os: &str) ->
 }
 
 fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, Run) {
-    let row = |outcome, wall, cpu, attempts, verdict, not_run| Row {
+    let row = |outcome, wall, cpu, attempts, verdict, not_run, machine| Row {
         name: e.bin.clone(),
         section: e.spec.section.clone(),
         outcome,
@@ -203,6 +203,7 @@ fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, R
         attempts,
         verdict,
         not_run,
+        machine,
     };
     if let Err(why) = e.spec.runs_on(os) {
         let run = Run {
@@ -219,6 +220,7 @@ fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, R
             0,
             Verdict::default(),
             Some(why),
+            String::new(),
         );
         return (e, row, run);
     }
@@ -264,6 +266,7 @@ fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, R
                 attempts,
                 verdict,
                 None,
+                machine.evidence,
             );
             return (e, row, run);
         }

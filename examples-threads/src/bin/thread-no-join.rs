@@ -1,7 +1,9 @@
 //! Guide §3 without `join`: `main` returns and the counting thread dies.
 //!
 //! Look for `Main program running` and at most a `Number: 0` (the thread may
-//! or may not print it before the process exits); never `Number: 1`.
+//! or may not print it before the process exits); never `Number: 1`. Run it
+//! a few thousand times and you may even see half a line, `Number: `: the
+//! process can end in the middle of the thread's `println!`.
 //!
 //! Run: `cargo run -p examples-threads --bin thread-no-join`
 //!
