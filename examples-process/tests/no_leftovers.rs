@@ -24,9 +24,10 @@ use nix::unistd::Pid;
 
 /// Runs `bin` in a new process group (whose id is its pid) and returns its
 /// output and that id.
-fn run_in_own_group(bin: &str) -> (Output, i32) {
+fn run_in_own_group(bin: &str, args: &[&str]) -> (Output, i32) {
     prctl::set_child_subreaper(true).expect("prctl(PR_SET_CHILD_SUBREAPER)");
     let child = Command::new(bin)
+        .args(args)
         .process_group(0)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -75,8 +76,8 @@ fn assert_nothing_left(name: &str, pgid: i32) {
     );
 }
 
-fn check_succeeds_cleanly(name: &str, bin: &str) {
-    let (output, pgid) = run_in_own_group(bin);
+fn check_succeeds_cleanly(name: &str, bin: &str, args: &[&str]) {
+    let (output, pgid) = run_in_own_group(bin, args);
     assert_nothing_left(name, pgid);
     assert!(
         output.status.success(),
@@ -88,27 +89,31 @@ fn check_succeeds_cleanly(name: &str, bin: &str) {
 
 #[test]
 fn process_leaves_nothing_behind() {
-    check_succeeds_cleanly("process", env!("CARGO_BIN_EXE_process"));
+    check_succeeds_cleanly("process", env!("CARGO_BIN_EXE_process"), &[]);
 }
 
 #[test]
 fn process_spawn_leaves_nothing_behind() {
-    check_succeeds_cleanly("process-spawn", env!("CARGO_BIN_EXE_process-spawn"));
+    check_succeeds_cleanly("process-spawn", env!("CARGO_BIN_EXE_process-spawn"), &[]);
 }
 
 #[test]
 fn multiprocessing_leaves_nothing_behind() {
-    check_succeeds_cleanly("multiprocessing", env!("CARGO_BIN_EXE_multiprocessing"));
+    check_succeeds_cleanly(
+        "multiprocessing",
+        env!("CARGO_BIN_EXE_multiprocessing"),
+        &[],
+    );
 }
 
 #[test]
 fn process_pool_leaves_nothing_behind() {
-    check_succeeds_cleanly("process-pool", env!("CARGO_BIN_EXE_process-pool"));
+    check_succeeds_cleanly("process-pool", env!("CARGO_BIN_EXE_process-pool"), &[]);
 }
 
 #[test]
 fn crashing_children_are_reported_and_reaped() {
-    let (output, pgid) = run_in_own_group(env!("CARGO_BIN_EXE_process-crash"));
+    let (output, pgid) = run_in_own_group(env!("CARGO_BIN_EXE_process-crash"), &[]);
     assert_nothing_left("process-crash", pgid);
     assert_eq!(output.status.code(), Some(1), "the parent must exit 1");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -155,8 +160,10 @@ fn killing_the_group_leaves_nothing_behind() {
 
 #[test]
 fn multiprocessing_speedup_leaves_nothing_behind() {
+    // fib(30): the same forks and reaping, a few milliseconds of work.
     check_succeeds_cleanly(
         "multiprocessing-speedup",
         env!("CARGO_BIN_EXE_multiprocessing-speedup"),
+        &["30"],
     );
 }

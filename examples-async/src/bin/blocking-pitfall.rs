@@ -1,9 +1,9 @@
 //! Guide tip 6, "avoid blocking in async": one blocking call freezes every
 //! task on the thread, measured by a lag meter, then fixed three ways.
 //!
-//! Look at the two blocked runs: worst lag about 1500 ms (client 1's three
-//! blocking steps back to back) and the total doubled from 1.5 s to 3 s; each
-//! fix brings the lag back to milliseconds and the total to 1.5 s.
+//! Look at the two blocked runs: worst lag about 600 ms (client 1's three
+//! blocking steps back to back) and the total doubled from 0.6 s to 1.2 s;
+//! each fix brings the lag back to milliseconds and the total to 0.6 s.
 //!
 //! Run: `cargo run -p examples-async --bin blocking-pitfall`
 //!
@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long each client waits (or blocks, or computes) per message.
-const STEP: Duration = Duration::from_millis(500);
+const STEP: Duration = Duration::from_millis(200);
 /// The lag meter's heartbeat.
 const TICK: Duration = Duration::from_millis(10);
 

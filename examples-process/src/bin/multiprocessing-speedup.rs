@@ -7,7 +7,8 @@
 //! GIL, see examples-gil-analog); the guide's fib(35) + fib(36) could never
 //! reach it (fib(36) alone is 62% of that work). CPU time comes from
 //! `getrusage(RUSAGE_CHILDREN)`: it counts reaped children only.
-//! Try: `N = 30`: process start-up then weighs on the speedup.
+//! Try: `cargo run ... -- 30` (fib(30)): process start-up then weighs on the
+//! speedup.
 //! Copy: needs this crate's library (`fork_child`, `SharedCounter`, `cli`).
 
 use std::hint::black_box;
@@ -17,10 +18,12 @@ use std::time::Instant;
 
 use nix::sys::resource::{UsageWho, getrusage};
 
-use examples_process::{SharedCounter, exit_code, fork_child};
+use examples_process::{SharedCounter, count_arg, exit_code, fork_child};
 
-/// The unit of work: fib(N), about 0.27 s on this project's machine.
+/// The unit of work: fib(N), about 0.27 s on this project's machine
+/// (the first argument, if given, up to MAX_N).
 const N: u32 = 40;
+const MAX_N: u32 = 45;
 /// Two processes: the guide's two, and what the speedup bound assumes.
 const WORKERS: usize = 2;
 /// Best of ROUNDS: one stall on a shared machine then spoils one round only.
@@ -56,9 +59,10 @@ fn children_cpu() -> Result<f64, String> {
     Ok(seconds(usage.user_time()) + seconds(usage.system_time()))
 }
 
-/// `children` processes at once, each computing fib(N) `units_each` times
-/// and adding the results to one shared total, which must come out right.
-fn timed(children: usize, units_each: usize) -> Result<Way, String> {
+/// `children` processes at once, each computing fib(n) `units_each` times
+/// and adding the results to one shared total, which must come out
+/// `children * units_each * unit` (`unit` = fib(n), computed once).
+fn timed(n: u32, unit: u64, children: usize, units_each: usize) -> Result<Way, String> {
     let total = SharedCounter::new().map_err(|e| format!("mmap: {e}"))?;
     let cpu_before = children_cpu()?;
     let start = Instant::now();
@@ -71,7 +75,7 @@ fn timed(children: usize, units_each: usize) -> Result<Way, String> {
                 for _ in 0..units_each {
                     total
                         .get()
-                        .fetch_add(fibonacci(black_box(N)), Ordering::SeqCst);
+                        .fetch_add(fibonacci(black_box(n)), Ordering::SeqCst);
                 }
                 0
             })
@@ -87,7 +91,7 @@ fn timed(children: usize, units_each: usize) -> Result<Way, String> {
     }
     let wall = start.elapsed().as_secs_f64();
     let cpu = children_cpu()? - cpu_before;
-    let expected = fibonacci(N) * (children * units_each) as u64;
+    let expected = unit * (children * units_each) as u64;
     let got = total.get().load(Ordering::SeqCst);
     if got != expected {
         return Err(format!("the children added up to {got}, not {expected}"));
@@ -96,7 +100,14 @@ fn timed(children: usize, units_each: usize) -> Result<Way, String> {
 }
 
 fn run() -> Result<(), String> {
-    println!("Equal work: fib({N}) {WORKERS} times, best of {ROUNDS} interleaved rounds");
+    let n = count_arg(1, "N (fib's argument)")?.unwrap_or(N);
+    if n > MAX_N {
+        return Err(format!(
+            "N must be at most {MAX_N} (fib({n}) takes minutes), got {n}"
+        ));
+    }
+    let unit = fibonacci(n);
+    println!("Equal work: fib({n}) {WORKERS} times, best of {ROUNDS} interleaved rounds");
     let (mut sequential, mut parallel): (Option<Way>, Option<Way>) = (None, None);
     let faster = |best: Option<Way>, new: Way| match best {
         Some(b) if b.wall <= new.wall => Some(b),
@@ -106,11 +117,11 @@ fn run() -> Result<(), String> {
         // Alternate which way goes first, so that a slow spell at one end
         // of the run does not always hit the same way.
         if round % 2 == 0 {
-            sequential = faster(sequential, timed(1, WORKERS)?);
-            parallel = faster(parallel, timed(WORKERS, 1)?);
+            sequential = faster(sequential, timed(n, unit, 1, WORKERS)?);
+            parallel = faster(parallel, timed(n, unit, WORKERS, 1)?);
         } else {
-            parallel = faster(parallel, timed(WORKERS, 1)?);
-            sequential = faster(sequential, timed(1, WORKERS)?);
+            parallel = faster(parallel, timed(n, unit, WORKERS, 1)?);
+            sequential = faster(sequential, timed(n, unit, 1, WORKERS)?);
         }
     }
     let (Some(sequential), Some(parallel)) = (sequential, parallel) else {

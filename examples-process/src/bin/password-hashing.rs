@@ -9,7 +9,8 @@
 //! while the process has one thread. `slow_hash` is NOT a password hash (no
 //! memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
 //! Try: `PASSWORDS = 3` on two cores: one worker gets two, the speedups drop.
-//! Copy: needs this crate's library (`fork_child`, `write_all`, `exit_code`).
+//! Copy: needs this crate's library (`fork_child`, `write_all`, `arg_os`,
+//! `exit_code`).
 
 use std::fs::File;
 use std::io::Read;
@@ -21,7 +22,7 @@ use std::time::Instant;
 use nix::sys::resource::{UsageWho, getrusage};
 use nix::unistd;
 
-use examples_process::{exit_code, fork_child, write_all};
+use examples_process::{arg_os, exit_code, fork_child, write_all};
 
 /// How many passwords, and how many mixing rounds each (about 7 ms a hash).
 const PASSWORDS: usize = 64;
@@ -209,6 +210,9 @@ fn faster(best: Option<Way>, new: Way) -> Option<Way> {
 }
 
 fn run() -> Result<(), String> {
+    if let Some(arg) = arg_os(1) {
+        return Err(format!("password-hashing takes no arguments, got {arg:?}"));
+    }
     let workers = thread::available_parallelism().map_or(2, |n| n.get());
     println!(
         "Hashing {PASSWORDS} passwords, {STRETCH} mixing rounds each (not a real password hash): \

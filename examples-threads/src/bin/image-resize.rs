@@ -27,8 +27,8 @@ use std::time::Instant;
 use nix::time::{ClockId, clock_gettime};
 
 /// The input: a synthetic grey photo, made by `make_image`.
-const WIDTH: usize = 4000;
-const HEIGHT: usize = 3000;
+const WIDTH: usize = 2800;
+const HEIGHT: usize = 2100;
 /// A Gaussian blur over (2 RADIUS) x (2 RADIUS) pixels and a halving, in
 /// one pass. Sets the work per pixel.
 const RADIUS: usize = 10;
