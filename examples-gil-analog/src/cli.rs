@@ -42,11 +42,6 @@ pub fn spawn_failed(e: std::io::Error) -> String {
     format!("thread spawn failed: {e}")
 }
 
-/// The error line for the CPU-time clock.
-pub fn clock_failed(e: nix::Error) -> String {
-    format!("clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed: {e}")
-}
-
 /// What `main` returns for `run()`'s result: success, or the error printed
 /// as one `error: ...` line on stderr and a failure exit status (no panic,
 /// no backtrace).

@@ -13,7 +13,7 @@ pub mod cpu;
 pub mod gil;
 pub mod work;
 
-pub use cpu::{Usage, process_cpu_time, timed, timed_usage};
+pub use cpu::{NOT_MEASURED, Usage, process_cpu_time, timed, timed_usage};
 pub use gil::{Gil, GilGuard, SWITCH_INTERVAL};
 pub use work::{
     CHECK_EVERY, GUIDE_RANGES, REPS, run_gil, run_sequential, run_threads, split_range,

@@ -13,14 +13,15 @@
 //! Try: a MAX_THREADS above the core count: more threads only add switching.
 //!
 //! Copy: the whole crate: this file uses its library (`src/gil.rs`,
-//! `src/work.rs`, `src/cpu.rs`), which needs nix with the `time` feature.
+//! `src/work.rs`, `src/cpu.rs`), which needs nix with the `time` feature on
+//! Unix (elsewhere the CPU-time numbers read "not measured").
 
 use std::process::ExitCode;
 use std::thread;
 
-use examples_gil_analog::cli::{self, clock_failed, spawn_failed};
+use examples_gil_analog::cli::{self, spawn_failed};
 use examples_gil_analog::{Gil, REPS, SWITCH_INTERVAL, Usage, run_gil, run_threads};
-use examples_gil_analog::{split_range, sum_squares, timed_usage};
+use examples_gil_analog::{NOT_MEASURED, split_range, sum_squares, timed_usage};
 
 /// The work: `start..end` like Python's `range`, so 1 to 1,999,999.
 const RANGE: (u64, u64) = (1, 2_000_000);
@@ -63,7 +64,7 @@ fn run() -> Result<(), String> {
                 timed_usage(|| run_gil(&GIL, &ranges, reps)),
             ];
             for (way, run) in runs.into_iter().enumerate() {
-                let (sums, usage) = run.map_err(clock_failed)?;
+                let (sums, usage) = run?;
                 check(&sums.map_err(spawn_failed)?, expected)?;
                 if best[way].is_none_or(|b| usage.wall < b.wall) {
                     best[way] = Some(usage);
@@ -81,7 +82,6 @@ fn run() -> Result<(), String> {
     let mut why = Vec::new();
     for (threads, best) in (1..).zip(&best) {
         let speedup = |way: usize| base[way].wall.as_secs_f64() / best[way].wall.as_secs_f64();
-        let per_unit = |way: usize| best[way].cpu_relative_to(&base[way]);
         println!(
             "Threads: {threads}, no GIL: {:.3} seconds, speedup {:.2}x; GIL analog: {:.3} seconds, speedup {:.2}x",
             best[0].wall.as_secs_f64(),
@@ -90,27 +90,30 @@ fn run() -> Result<(), String> {
             speedup(1),
         );
         let plural = if threads == 1 { "" } else { "s" };
-        println!(
-            "Busy, {threads} thread{plural}: no GIL {:.2} cores, GIL analog {:.2} cores; CPU per unit of work: no GIL {:.2}x, GIL analog {:.2}x the one-thread run's",
+        let (Some(busy), Some(gil_busy), Some(per_unit), Some(gil_per_unit)) = (
             best[0].cores_busy(),
             best[1].cores_busy(),
-            per_unit(0),
-            per_unit(1),
+            best[0].cpu_relative_to(&base[0]),
+            best[1].cpu_relative_to(&base[1]),
+        ) else {
+            println!("Busy, {threads} thread{plural}: {NOT_MEASURED}");
+            continue;
+        };
+        println!(
+            "Busy, {threads} thread{plural}: no GIL {busy:.2} cores, GIL analog {gil_busy:.2} cores; CPU per unit of work: no GIL {per_unit:.2}x, GIL analog {gil_per_unit:.2}x the one-thread run's",
         );
         // Judged from CPU time and cores busy, never from the speedups.
         let ideal = threads.min(cores) as f64;
         // Rounded as printed, so that a `1.80` shown is never called too few.
-        if (best[0].cores_busy() * 100.0).round() < 90.0 * ideal {
+        if (busy * 100.0).round() < 90.0 * ideal {
             why.push(format!(
-                "{threads} real thread{plural} kept {:.2} cores busy, not {ideal}",
-                best[0].cores_busy()
+                "{threads} real thread{plural} kept {busy:.2} cores busy, not {ideal}"
             ));
         }
-        for (label, way) in [("real threads", 0), ("the GIL analog", 1)] {
-            if per_unit(way) > MAX_CPU_PER_UNIT {
+        for (label, per_unit) in [("real threads", per_unit), ("the GIL analog", gil_per_unit)] {
+            if per_unit > MAX_CPU_PER_UNIT {
                 why.push(format!(
-                    "CPU per unit of work {:.2}x the one-thread run's for {threads} threads, {label}",
-                    per_unit(way)
+                    "CPU per unit of work {per_unit:.2}x the one-thread run's for {threads} threads, {label}"
                 ));
             }
         }

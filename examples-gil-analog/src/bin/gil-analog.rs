@@ -12,16 +12,17 @@
 //! Try: `taskset -c 0` before the command: on one core no speedup is left.
 //!
 //! Copy: the whole crate: this file uses its library (`src/gil.rs`,
-//! `src/work.rs`, `src/cpu.rs`), which needs nix with the `time` feature.
+//! `src/work.rs`, `src/cpu.rs`), which needs nix with the `time` feature on
+//! Unix (elsewhere the CPU-time numbers read "not measured").
 
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
-use examples_gil_analog::cli::{self, clock_failed, spawn_failed};
+use examples_gil_analog::cli::{self, spawn_failed};
 use examples_gil_analog::{GUIDE_RANGES, Gil, SWITCH_INTERVAL, Usage};
+use examples_gil_analog::{NOT_MEASURED, timed, timed_usage};
 use examples_gil_analog::{REPS, run_gil, run_sequential, run_threads, sum_squares};
-use examples_gil_analog::{timed, timed_usage};
 
 /// How many times each way is timed, interleaved; the fastest run counts.
 const ROUNDS: u32 = 3;
@@ -81,7 +82,7 @@ fn run() -> Result<(), String> {
             timed_usage(|| run_gil(&GIL, &GUIDE_RANGES, REPS)),
         ];
         for (way, run) in runs.into_iter().enumerate() {
-            let (way_sums, usage) = run.map_err(clock_failed)?;
+            let (way_sums, usage) = run?;
             sums.push(way_sums.map_err(spawn_failed)?);
             if best[way].is_none_or(|b| usage.wall < b.wall) {
                 best[way] = Some(usage);
@@ -93,14 +94,19 @@ fn run() -> Result<(), String> {
     let [Some(seq), Some(par), Some(gil)] = best else {
         unreachable!("ROUNDS > 0, so every way has a fastest run");
     };
+    let busy = seq.cores_busy().map_or(NOT_MEASURED.to_string(), |busy| {
+        format!("{busy:.2} cores busy")
+    });
     println!(
-        "Sequential, one thread: {:.2} seconds, {:.2} cores busy",
-        seq.wall.as_secs_f64(),
-        seq.cores_busy()
+        "Sequential, one thread: {:.2} seconds, {busy}",
+        seq.wall.as_secs_f64()
     );
     print_run("Two threads, no GIL", par, seq);
     print_run("Two threads, GIL analog", gil, seq);
     println!("GIL analog handovers: {turns}, about one per 5 ms switch interval");
+    if seq.cpu.is_none() {
+        println!("Note: with no CPU time, nothing shows whether the cores were free.");
+    }
     if let Some(why) = not_free(seq, par, gil, ideal) {
         println!(
             "Note: the cores were not free during this run ({why}): the speedups above are not what free cores do."
@@ -124,32 +130,31 @@ fn print_run(label: &str, run: Usage, sequential: Usage) {
     // or busier machine where the absolute times don't.
     let speedup = sequential.wall.as_secs_f64() / run.wall.as_secs_f64();
     println!(
-        "{label}: {:.2} seconds, speedup {speedup:.2}x, {:.2} cores busy, CPU per unit of work {:.2}x the sequential run's",
+        "{label}: {:.2} seconds, speedup {speedup:.2}x, {}",
         run.wall.as_secs_f64(),
-        run.cores_busy(),
-        run.cpu_relative_to(&sequential),
+        run.evidence(&sequential, "the sequential run's"),
     );
 }
 
 /// What this run's own numbers say against free cores, if anything: judged
 /// from CPU time and cores busy, never from the speedups they would explain.
 fn not_free(seq: Usage, par: Usage, gil: Usage, ideal: usize) -> Option<String> {
+    // Without CPU time there is no evidence either way (see `run`).
+    let (Some(seq_busy), Some(par_busy)) = (seq.cores_busy(), par.cores_busy()) else {
+        return None;
+    };
     let mut why = Vec::new();
-    if seq.cores_busy() < 0.9 {
-        why.push(format!(
-            "the sequential run got {:.2} of a core",
-            seq.cores_busy()
-        ));
+    if seq_busy < 0.9 {
+        why.push(format!("the sequential run got {seq_busy:.2} of a core"));
     }
     // Rounded as printed, so that a `1.80` shown is never called too few.
-    if (par.cores_busy() * 100.0).round() < 90.0 * ideal as f64 {
+    if (par_busy * 100.0).round() < 90.0 * ideal as f64 {
         why.push(format!(
-            "two real threads kept {:.2} cores busy, not {ideal}",
-            par.cores_busy()
+            "two real threads kept {par_busy:.2} cores busy, not {ideal}"
         ));
     }
     for (label, run) in [("two real threads", par), ("the GIL analog", gil)] {
-        let per_unit = run.cpu_relative_to(&seq);
+        let per_unit = run.cpu_relative_to(&seq).unwrap_or(0.0);
         if per_unit > MAX_CPU_PER_UNIT {
             why.push(format!(
                 "CPU per unit of work {per_unit:.2}x the sequential run's for {label}"

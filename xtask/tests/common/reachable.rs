@@ -13,6 +13,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A world-executable copy of a binary, deleted on drop.
@@ -35,7 +36,18 @@ impl Reachable {
         fs::create_dir_all(&dir).expect("a directory in the temporary directory");
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).expect("chmod 755");
         let path = dir.join(bin.file_name().expect("a binary has a file name"));
-        fs::copy(bin, &path).unwrap_or_else(|e| panic!("copying {}: {e}", bin.display()));
+        // `cp` in a process of its own, not `fs::copy`: while this process
+        // holds the copy open for writing, a thread of the test harness
+        // that forks (to start another example) hands that descriptor to
+        // its child until the child execs, and exec'ing the copy meanwhile
+        // fails with ETXTBSY ("Text file busy": seen twice in five runs).
+        // Only `cp` ever holds it open, and it has exited when this returns.
+        let copied = Command::new("cp")
+            .arg(bin)
+            .arg(&path)
+            .status()
+            .unwrap_or_else(|e| panic!("cp {}: {e}", bin.display()));
+        assert!(copied.success(), "cp {} failed: {copied}", bin.display());
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod 755");
         Reachable { dir, path }
     }
