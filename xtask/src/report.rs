@@ -81,6 +81,34 @@ impl Row {
     }
 }
 
+/// Where a verify's time went: its whole wall time against what it cannot
+/// go below, the larger of the `alone` lane's examples (one at a time) and
+/// the longest `beside-others` example (all at once, beside the lane).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    pub total: Duration,
+    pub alone_lane: Duration,
+    pub longest_beside: Duration,
+}
+
+impl Timing {
+    /// `time: 31.5 s, 1.05× the floor (alone lane 30.0 s, longest beside-others 7.5 s)`.
+    pub fn line(&self) -> String {
+        let floor = self.alone_lane.max(self.longest_beside).as_secs_f64();
+        let ratio = if floor > 0.0 {
+            format!("{:.2}× the floor", self.total.as_secs_f64() / floor)
+        } else {
+            "no floor".to_string()
+        };
+        format!(
+            "time: {:.1} s, {ratio} (alone lane {:.1} s, longest beside-others {:.1} s)",
+            self.total.as_secs_f64(),
+            self.alone_lane.as_secs_f64(),
+            self.longest_beside.as_secs_f64()
+        )
+    }
+}
+
 /// A `beside-others` example busier than this (in cores, on average) is
 /// reported: it is CPU-bound and belongs in the `alone` lane.
 const BUSY_BESIDE_OTHERS: f64 = 0.25;
@@ -440,6 +468,20 @@ mod tests {
             "{d}"
         );
         assert_eq!(Summary::of(&[r]).line(), "0 passed, 0 failed, 1 skipped");
+    }
+
+    #[test]
+    fn timing_compares_the_run_with_its_floor() {
+        let t = Timing {
+            total: Duration::from_millis(31_500),
+            alone_lane: Duration::from_millis(30_000),
+            longest_beside: Duration::from_millis(7_500),
+        };
+        assert_eq!(
+            t.line(),
+            "time: 31.5 s, 1.05× the floor (alone lane 30.0 s, longest beside-others 7.5 s)"
+        );
+        assert!(Timing::default().line().contains("no floor"));
     }
 
     #[test]

@@ -13,11 +13,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::catalog::{self, Example};
 use crate::cores;
-use crate::report::{self, Outcome, Row, Summary};
+use crate::report::{self, Outcome, Row, Summary, Timing};
 use crate::run;
 use crate::spec::{Exit, Machine, Mode, Run, Verdict};
 
@@ -53,6 +53,8 @@ pub struct Report {
     pub summary: Summary,
     /// How many examples were selected (each runs once per round).
     pub examples: usize,
+    /// Where the time went, summed over the rounds.
+    pub timing: Timing,
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
@@ -87,11 +89,17 @@ pub fn check_all(
     };
     let rounds = repeat.max(1);
     let mut rows = Vec::new();
+    let mut timing = Timing::default();
     for round in 1..=rounds {
         if rounds > 1 {
             println!("--- round {round} of {rounds}");
         }
-        rows.extend(run_round(root, bins, selected, os));
+        let start = Instant::now();
+        let (round_rows, lane, longest_beside) = run_round(root, bins, selected, os);
+        rows.extend(round_rows);
+        timing.total += start.elapsed();
+        timing.alone_lane += lane;
+        timing.longest_beside += longest_beside;
     }
     println!();
     let mut worst = worst_per_example(&rows);
@@ -103,11 +111,13 @@ pub fn check_all(
     if let Some(line) = report::free_cores_line(&rows) {
         println!("{line}");
     }
+    println!("{}", timing.line());
     println!("{}", summary.line());
     Report {
         rows,
         summary,
         examples: selected.len(),
+        timing,
     }
 }
 
@@ -141,8 +151,15 @@ fn build(root: &Path, examples: &[Example]) -> Result<Executables, String> {
 }
 
 /// Runs every example once (with free-cores retries) and prints each result
-/// as it arrives.
-fn run_round(root: &Path, bins: &Executables, examples: &[Example], os: &str) -> Vec<Row> {
+/// as it arrives. Returns the rows, the time the `alone` lane spent running
+/// examples (retries included, waiting not), and the longest
+/// `beside-others` example's time.
+fn run_round(
+    root: &Path,
+    bins: &Executables,
+    examples: &[Example],
+    os: &str,
+) -> (Vec<Row>, Duration, Duration) {
     let (mut alone, beside): (Vec<&Example>, Vec<&Example>) =
         examples.iter().partition(|e| e.spec.mode == Mode::Alone);
     // Stable: the lane keeps catalog order within each half.
@@ -156,11 +173,13 @@ fn run_round(root: &Path, bins: &Executables, examples: &[Example], os: &str) ->
         for e in beside {
             let (tx, running, program) = (tx.clone(), &running, program(e));
             s.spawn(move || {
+                let start = Instant::now();
                 let result = run_one(&program, e, os);
+                let took = start.elapsed();
                 let (count, cvar) = running;
                 *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
                 cvar.notify_all();
-                let _ = tx.send(result);
+                let _ = tx.send((result, took, false));
             });
         }
         let (tx_alone, running) = (tx.clone(), &running);
@@ -172,14 +191,22 @@ fn run_round(root: &Path, bins: &Executables, examples: &[Example], os: &str) ->
                     let guard = count.lock().unwrap_or_else(|p| p.into_inner());
                     drop(cvar.wait_while(guard, |n| *n > 0));
                 }
+                let start = Instant::now();
+                let result = run_one(&program, e, os);
                 // The receiver lives until every sender is gone.
-                let _ = tx_alone.send(run_one(&program, e, os));
+                let _ = tx_alone.send((result, start.elapsed(), true));
             }
         });
         // Only the clones above may keep the channel open.
         drop(tx);
         let mut rows = Vec::new();
-        for (example, row, run) in rx {
+        let (mut lane, mut longest_beside) = (Duration::ZERO, Duration::ZERO);
+        for ((example, row, run), took, in_lane) in rx {
+            if in_lane {
+                lane += took;
+            } else {
+                longest_beside = longest_beside.max(took);
+            }
             rows.push(row);
             let row = rows.last().expect("just pushed");
             println!("{}", report::progress(row, rows.len(), total));
@@ -188,7 +215,7 @@ fn run_round(root: &Path, bins: &Executables, examples: &[Example], os: &str) ->
                 report::details(row, &example.spec_display(root), &run.stdout, &run.stderr)
             );
         }
-        rows
+        (rows, lane, longest_beside)
     })
 }
 

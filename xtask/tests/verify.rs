@@ -24,6 +24,7 @@ fn every_example_matches_its_spec() {
     if let Some(line) = report::free_cores_line(&report.rows) {
         proved.push_str(&format!("{line}\n"));
     }
+    proved.push_str(&format!("{}\n", report.timing.line()));
     for row in report.rows.iter().filter(|r| r.verdict.cores.is_some()) {
         proved.push_str(&format!("  {}\n", report::decision(row)));
     }
