@@ -19,10 +19,10 @@ mod render;
 mod svg;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::catalog::target_dir;
+use crate::catalog::{self, target_dir};
 use crate::run;
 use crate::spec::Exit;
 
@@ -204,9 +204,8 @@ pub fn run(quick: bool, workspace_root: &Path) -> Result<(), String> {
 /// (the build failed) or a file could not be written; a failed measurement
 /// is listed in [`Report::failures`].
 pub fn measure_and_write(quick: bool, workspace_root: &Path) -> Result<Report, String> {
-    build(workspace_root)?;
+    let bin_dir = build(workspace_root)?;
     let target = target_dir(workspace_root)?;
-    let bin_dir = target.join("release");
     let report = measure(quick, &bin_dir);
 
     let markdown = render::markdown(&report);
@@ -227,18 +226,19 @@ pub fn measure_and_write(quick: bool, workspace_root: &Path) -> Result<Report, S
     Ok(report)
 }
 
-fn build(root: &Path) -> Result<(), String> {
-    let mut cmd = run::cargo();
-    cmd.current_dir(root).args(["build", "--release"]);
-    let mut packages: Vec<&str> = BINARIES.iter().map(|&(p, _)| p).collect();
-    packages.dedup();
-    for p in packages {
-        cmd.args(["-p", p]);
-    }
-    for (_, bin) in BINARIES {
-        cmd.args(["--bin", bin]);
-    }
-    run::echo_and_run(&mut cmd)
+/// Builds the examples (all of them: see [`catalog::build`]) and returns the
+/// directory that holds the measuring binaries.
+fn build(root: &Path) -> Result<PathBuf, String> {
+    let bins = catalog::build(root)?;
+    let mut dirs = BINARIES.iter().map(|&(package, bin)| {
+        bins.get(&(package.to_string(), bin.to_string()))
+            .and_then(|exe| exe.parent())
+            .ok_or_else(|| format!("cargo built no executable for `{bin}` of {package}"))
+    });
+    // cargo puts every binary of one profile in one directory.
+    let first = dirs.next().expect("BINARIES is not empty")?;
+    dirs.find_map(Result::err)
+        .map_or(Ok(first.to_path_buf()), Err)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

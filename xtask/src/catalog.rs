@@ -88,9 +88,33 @@ pub fn target_dir(root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| "`cargo metadata` names no target directory".to_string())
 }
 
+/// The executable of each example, by package and binary name.
+pub type Executables = HashMap<(String, String), PathBuf>;
+
+/// Builds the binaries of every example package in release mode and returns
+/// the executable cargo reports for each (`--message-format=json`): the
+/// path of this build, in whatever target directory cargo's configuration
+/// chose. Always every package, whatever the caller runs: cargo unifies
+/// features over the packages of one build, and a build of fewer packages
+/// compiles shared dependencies again with other features (nix, tokio).
+pub fn build(root: &Path) -> Result<Executables, String> {
+    let mut cmd = crate::run::cargo();
+    cmd.current_dir(root).args([
+        "build",
+        "--release",
+        "--bins",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--message-format=json-render-diagnostics",
+    ]);
+    let out = crate::run::echo_and_capture(&mut cmd)?;
+    Ok(executables(&String::from_utf8_lossy(&out)))
+}
+
 /// The executables in cargo's `--message-format=json` output, by package
 /// directory name and binary name.
-pub fn executables(json_lines: &str) -> HashMap<(String, String), PathBuf> {
+pub fn executables(json_lines: &str) -> Executables {
     let mut bins = HashMap::new();
     for line in json_lines.lines() {
         let Ok(m) = serde_json::from_str::<serde_json::Value>(line) else {

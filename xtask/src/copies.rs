@@ -17,8 +17,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::catalog;
+use crate::catalog::Executables;
 use crate::run;
-use crate::verify::{self, Error, Executables, Report};
+use crate::verify::{self, Error, Report};
 
 /// The guide's own programs, one per section that has one: these must copy.
 pub const GUIDE_PROGRAMS: [&str; 10] = [

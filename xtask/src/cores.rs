@@ -131,6 +131,24 @@ pub fn judge(before: Snapshot, after: Snapshot, wall: Duration, own_cpu: Duratio
     }
 }
 
+/// How long the machine must stay quiet before the `alone` lane starts an
+/// example with free-cores checks while sleepers still run (see `verify`).
+pub const QUIET_WINDOW: Duration = Duration::from_millis(500);
+
+/// Most CPU the rest of the machine may use over that window, in cores:
+/// 0.1 cores over 0.5 s is 5 clock ticks of 10 ms. A sleeper between its
+/// naps uses none; one that is starting (spawning threads, forking, binding
+/// sockets) or ending uses more.
+pub const QUIET: f64 = 0.10;
+
+/// Whether the machine was quiet between two snapshots taken `wall` apart
+/// while nothing of ours was being timed: its busy time, all of it other
+/// processes', averaged over the interval. Steal is not ours to wait for; the
+/// run's own evidence judges it.
+pub fn quiet(before: Snapshot, after: Snapshot, wall: Duration) -> bool {
+    (after.busy - before.busy).max(0.0) / wall.as_secs_f64().max(1e-3) <= QUIET
+}
+
 fn parallelism() -> usize {
     thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -258,6 +276,17 @@ mod tests {
         assert!(!m.free);
         assert!(m.evidence.contains("too short to judge"), "{}", m.evidence);
         assert!(m.evidence.contains("at least 0.27 s"), "{}", m.evidence);
+    }
+
+    #[test]
+    fn a_window_of_sleepers_is_quiet_and_a_start_is_not() {
+        let window = Duration::from_millis(500);
+        // Two clock ticks of 10 ms in half a second: 0.04 cores.
+        assert!(quiet(snap(5.0, 0.0), snap(5.02, 0.0), window));
+        // Threads being spawned and a fork: 0.2 s of CPU, 0.4 cores.
+        assert!(!quiet(snap(5.0, 0.0), snap(5.2, 0.0), window));
+        // Steal is judged by the run, not waited for.
+        assert!(quiet(snap(5.0, 0.0), snap(5.0, 0.4), window));
     }
 
     /// Prints the fallback measurement: `cargo test -p xtask --lib cores -- --ignored --nocapture`.

@@ -20,12 +20,13 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use crate::catalog::Executables;
 use crate::catalog::{self, Example};
 use crate::copies::{self, Project};
 use crate::cores;
 use crate::report::{Outcome, Row};
 use crate::spec::{Failure, Machine, Spec};
-use crate::verify::{self, Error, Executables};
+use crate::verify::{self, Error};
 
 /// The files of one exercise, apart from `NAME.txt` and `NAME.hints`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -126,7 +126,7 @@ pub fn progress(row: &Row, done: usize, total: usize) -> String {
         row.wall.as_secs_f64()
     );
     if let Some(check) = headline(&row.verdict) {
-        write!(line, "   {}", describe_check(check)).unwrap();
+        write!(line, "   {}", check.in_words()).unwrap();
     }
     if let Some(why) = &row.not_run {
         write!(line, "   {why}").unwrap();
@@ -214,24 +214,6 @@ fn headline(verdict: &Verdict) -> Option<&NumberCheck> {
         .or_else(|| checks().find(|c| c.bounds != ".."))
 }
 
-/// A check in words a reader of any language reads: `2.00 ≤ 2.03 ≤ 2.10`,
-/// `1.92 ≥ 1.5`, `200000 ≤ 200000`, `= 24157817`.
-fn describe_check(c: &NumberCheck) -> String {
-    let v = &c.value;
-    match c.bounds.split_once("..") {
-        None => format!("{v} = {}", c.bounds),
-        Some((lo, hi)) => {
-            let (lo, hi) = (lo.trim(), hi.trim_start_matches('=').trim());
-            match (lo.is_empty(), hi.is_empty()) {
-                (false, false) => format!("{lo} ≤ {v} ≤ {hi}"),
-                (false, true) => format!("{v} ≥ {lo}"),
-                (true, false) => format!("{v} ≤ {hi}"),
-                (true, true) => v.clone(),
-            }
-        }
-    }
-}
-
 /// Widest table line, so it fits a 100-column terminal.
 const WIDTH: usize = 100;
 
@@ -248,7 +230,9 @@ pub fn table(rows: &[Row]) -> String {
         let check = match (r.verdict.failures.first(), r.skip_reason()) {
             (Some(f), _) => f.reason.clone(),
             (None, Some(why)) => why,
-            (None, None) => headline(&r.verdict).map(describe_check).unwrap_or_default(),
+            (None, None) => headline(&r.verdict)
+                .map(NumberCheck::in_words)
+                .unwrap_or_default(),
         };
         let mut line = format!(
             "{:<width$}  {:<8} {}    {:>6.2} s  {:>5.2}  ",

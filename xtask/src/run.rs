@@ -244,9 +244,14 @@ pub fn echo_and_capture(cmd: &mut Command) -> Result<Vec<u8>, String> {
 }
 
 fn run_echoed(cmd: &mut Command, capture: bool) -> Result<Vec<u8>, String> {
+    // `cargo`, not the toolchain's full path: the line stays short.
+    let program = Path::new(cmd.get_program());
     let shown = format!(
         "{} {}",
-        cmd.get_program().to_string_lossy(),
+        program
+            .file_name()
+            .unwrap_or(program.as_os_str())
+            .to_string_lossy(),
         cmd.get_args()
             .map(|a| a.to_string_lossy())
             .collect::<Vec<_>>()

@@ -256,10 +256,10 @@ impl Spec {
             let mut program_free = true;
             for c in probe.numbers.iter().filter(|c| c.kind == Kind::Evidence) {
                 program_free &= c.in_bounds;
-                let verdict = if c.in_bounds { "within" } else { "outside" };
                 evidence.push(format!(
-                    "the program printed {} {verdict} {{{}}} (spec line {})",
-                    c.value, c.bounds, c.spec_line
+                    "the program printed {} (spec line {})",
+                    c.in_words(),
+                    c.spec_line
                 ));
             }
             cores_free = machine.free && program_free;
@@ -400,6 +400,31 @@ pub struct NumberCheck {
     pub bounds: String,
     pub kind: Kind,
     pub in_bounds: bool,
+}
+
+impl NumberCheck {
+    /// The check in words a reader of any language reads: `2.00 ≤ 2.03 ≤
+    /// 2.10`, `1.92 ≥ 1.5`, `200000 = 200000`; out of bounds, `1.38, which is
+    /// not ≤ 1.15` (never the spec's `{..=1.15}`).
+    pub fn in_words(&self) -> String {
+        let v = &self.value;
+        let Some((lo, hi)) = self.bounds.split_once("..") else {
+            return match self.in_bounds {
+                true => format!("{v} = {}", self.bounds),
+                false => format!("{v}, which is not {}", self.bounds),
+            };
+        };
+        let (lo, hi) = (lo.trim(), hi.trim_start_matches('=').trim());
+        match (lo.is_empty(), hi.is_empty(), self.in_bounds) {
+            (true, true, _) => v.clone(),
+            (false, false, true) => format!("{lo} ≤ {v} ≤ {hi}"),
+            (false, true, true) => format!("{v} ≥ {lo}"),
+            (true, false, true) => format!("{v} ≤ {hi}"),
+            (false, false, false) => format!("{v}, which is not between {lo} and {hi}"),
+            (false, true, false) => format!("{v}, which is not ≥ {lo}"),
+            (true, false, false) => format!("{v}, which is not ≤ {hi}"),
+        }
+    }
 }
 
 mod matcher;

@@ -5,17 +5,17 @@
 //! `alone` examples (CPU-bound) run one after another on a second lane that
 //! starts at the same moment, so no two CPU-bound examples share the CPU.
 //! The lane runs its examples with free-cores checks last, and starts each
-//! only once every `beside-others` example has ended: even a sleeper burns
-//! CPU while it starts (spawning threads, forking), and a free-cores check
-//! is judged on a machine that nothing else is using.
+//! only once the `beside-others` examples have ended or gone quiet (a whole
+//! half second in which the rest of the machine used under 0.1 cores): even
+//! a sleeper burns CPU while it starts (spawning threads, forking), and a
+//! free-cores check is judged on a machine that nothing else is using.
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::catalog::{self, Example};
+use crate::catalog::{self, Example, Executables};
 use crate::cores;
 use crate::report::{self, Outcome, Row, Summary, Timing};
 use crate::run;
@@ -70,9 +70,6 @@ pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
     ))
 }
 
-/// The executable of each example, by package and binary name.
-pub type Executables = HashMap<(String, String), PathBuf>;
-
 /// Runs `selected` (built as `bins`) for `repeat` rounds, prints progress,
 /// the table and the summary, and returns the report.
 pub fn check_all(
@@ -121,23 +118,10 @@ pub fn check_all(
     }
 }
 
-/// Builds the selected packages and returns the executable cargo reports
-/// for each binary (`--message-format=json`): the path of this build, in
-/// whatever target directory cargo's configuration chose.
+/// Builds every example and checks that cargo reported an executable for
+/// each selected one.
 fn build(root: &Path, examples: &[Example]) -> Result<Executables, String> {
-    let packages: BTreeSet<&str> = examples.iter().map(|e| e.package.as_str()).collect();
-    let mut cmd = run::cargo();
-    cmd.current_dir(root).args([
-        "build",
-        "--release",
-        "--bins",
-        "--message-format=json-render-diagnostics",
-    ]);
-    for p in packages {
-        cmd.args(["-p", p]);
-    }
-    let out = run::echo_and_capture(&mut cmd)?;
-    let bins = catalog::executables(&String::from_utf8_lossy(&out));
+    let bins = catalog::build(root)?;
     match examples
         .iter()
         .find(|e| !bins.contains_key(&(e.package.clone(), e.bin.clone())))
@@ -187,9 +171,7 @@ fn run_round(
         s.spawn(move || {
             for (e, program) in alone.into_iter().zip(programs) {
                 if e.spec.needs_free_cores() {
-                    let (count, cvar) = running;
-                    let guard = count.lock().unwrap_or_else(|p| p.into_inner());
-                    drop(cvar.wait_while(guard, |n| *n > 0));
+                    wait_until_quiet(running);
                 }
                 let start = Instant::now();
                 let result = run_one(&program, e, os);
@@ -217,6 +199,32 @@ fn run_round(
         }
         (rows, lane, longest_beside)
     })
+}
+
+/// Blocks the `alone` lane before an example with free-cores checks until
+/// every `beside-others` example has ended, or until those still running have
+/// left the machine quiet for a whole [`cores::QUIET_WINDOW`]: the sleepers
+/// are then between naps (`sync`, `thread-pool`: 0.00 cores each), and the
+/// starts that burn CPU (threads spawned, processes forked) are over.
+/// Whatever they do later shows in the run's own evidence, which decides.
+/// Without `/proc/stat` there is no window to read: it waits for all of them.
+fn wait_until_quiet((count, cvar): &(Mutex<usize>, Condvar)) {
+    let lock = || count.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        if *lock() == 0 {
+            return;
+        }
+        let Some(before) = cores::snapshot() else {
+            drop(cvar.wait_while(lock(), |n| *n > 0));
+            return;
+        };
+        let start = Instant::now();
+        thread::sleep(cores::QUIET_WINDOW);
+        match cores::snapshot() {
+            Some(after) if cores::quiet(before, after, start.elapsed()) => return,
+            _ => {}
+        }
+    }
 }
 
 fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, Run) {

@@ -253,7 +253,7 @@ fn the_programs_evidence_decides_with_the_machines() {
     let cores = v.cores.expect("a decision");
     assert!(!cores.enforced);
     assert!(
-        cores.evidence[1].contains("printed 1.96 outside {..=1.25} (spec line 5)"),
+        cores.evidence[1].contains("printed 1.96, which is not ≤ 1.25 (spec line 5)"),
         "{:?}",
         cores.evidence
     );
@@ -268,7 +268,7 @@ fn the_programs_evidence_decides_with_the_machines() {
     let cores = v.cores.expect("a decision");
     assert!(cores.enforced);
     assert!(
-        cores.evidence[1].contains("1.01 within"),
+        cores.evidence[1].contains("printed 1.01 ≤ 1.25"),
         "{:?}",
         cores.evidence
     );
