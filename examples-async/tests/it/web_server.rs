@@ -2,7 +2,7 @@
 //! would see for a GET, a 404 and a 405, and an idle client's 408 after 5 s.
 //! Bad arguments are one line and exit 2.
 //!
-//!     cargo test -p examples-async --test web_server
+//!     cargo test -p examples-async --test it web_server::
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

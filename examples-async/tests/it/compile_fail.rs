@@ -13,7 +13,7 @@
 //! target directory; `cargo check` runs type and borrow checking, the point,
 //! and skips code generation. The first run builds tokio once (~15 s).
 //!
-//!     cargo test -p examples-async --test compile_fail
+//!     cargo test -p examples-async --test it compile_fail::
 
 use std::fs;
 use std::path::{Path, PathBuf};

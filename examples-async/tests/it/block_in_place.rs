@@ -5,15 +5,12 @@
 //! skipped with the reason printed otherwise. Its normal run (the panic on
 //! purpose, exit 101) is checked by its spec.
 //!
-//!     cargo test -p examples-async --test block_in_place -- --nocapture
+//!     cargo test -p examples-async --test it block_in_place:: -- --nocapture
 
 use std::path::Path;
 use std::process::Command;
 
-#[path = "../../xtask/tests/common/reachable.rs"]
-mod reachable;
-
-use reachable::Reachable;
+use crate::reachable::Reachable;
 
 #[test]
 fn a_low_thread_limit_is_one_error_line() {

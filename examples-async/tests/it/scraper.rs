@@ -3,7 +3,7 @@
 //! is 5: the server's capacity is the real limit). Skipped, with the reason
 //! printed, where `python3` is missing. Then the scraper's bad input.
 //!
-//!     cargo test -p examples-async --test scraper -- --nocapture
+//!     cargo test -p examples-async --test it scraper:: -- --nocapture
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};

@@ -6,10 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
-#[path = "../../xtask/tests/common/reachable.rs"]
-mod reachable;
-
-use reachable::Reachable;
+use crate::reachable::Reachable;
 
 /// Every binary that starts a thread, and its name for `CARGO_BIN_EXE_`.
 const SPAWNERS: [(&str, &str); 11] = [

@@ -8,10 +8,7 @@ use std::net::TcpListener;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
-#[path = "../../xtask/tests/common/reachable.rs"]
-mod reachable;
-
-use reachable::Reachable;
+use crate::reachable::Reachable;
 
 /// Asserts that `output` is a failure with exactly one stderr line, which
 /// starts with `error: ` and contains `wanted`; returns that line.

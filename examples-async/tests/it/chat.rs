@@ -7,7 +7,7 @@
 //! notice saying how many it missed. `small_load` runs it with a few clients
 //! as part of `cargo test`; the full run is ignored by default:
 //!
-//!     cargo test -p examples-async --release --test chat -- --ignored --nocapture
+//!     cargo test -p examples-async --release --test it chat:: -- --ignored --nocapture
 //!
 //! The limits have their own tests: a connection that sends no name is
 //! dropped, one over the connection cap is refused with a line, and with

@@ -1,0 +1,13 @@
+//! Every integration test of this crate, in one test binary: cargo runs
+//! test binaries one after another but the tests of one binary side by side,
+//! and one binary is linked instead of three. Run one module's tests by
+//! path:
+//!
+//!     cargo test -p examples-threads --test it pool::
+
+#[path = "../../../xtask/tests/common/reachable.rs"]
+mod reachable;
+
+mod bad_input;
+mod cpu_bad_input;
+mod pool;
