@@ -10,6 +10,7 @@
 //! a sleeper burns CPU while it starts (spawning threads, forking), and a
 //! free-cores check is judged on a machine that nothing else is using.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::thread;
@@ -158,7 +159,13 @@ fn run_round(
             let (tx, running, program) = (tx.clone(), &running, program(e));
             s.spawn(move || {
                 let start = Instant::now();
-                let result = run_one(&program, e, os);
+                let mut attempt = 1;
+                let result = loop {
+                    match run_one(&program, e, os, attempt) {
+                        (result, false) => break result,
+                        (_, true) => attempt += 1,
+                    }
+                };
                 let took = start.elapsed();
                 let (count, cvar) = running;
                 *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
@@ -169,14 +176,32 @@ fn run_round(
         let (tx_alone, running) = (tx.clone(), &running);
         let programs: Vec<PathBuf> = alone.iter().map(|e| program(e)).collect();
         s.spawn(move || {
-            for (e, program) in alone.into_iter().zip(programs) {
+            // A run that failed only on enforced free-cores checks goes to
+            // the back of the lane for its next attempt: what made the
+            // machine unequal without showing in the evidence (the host, the
+            // kernel's placement of threads) comes in phases of seconds, and
+            // the other examples' runs put time between the attempts. A
+            // wrong program fails every attempt.
+            // Each entry: the example, its program, the attempt it is at
+            // and the time its earlier attempts took.
+            let mut queue: VecDeque<(&Example, PathBuf, u32, Duration)> = alone
+                .into_iter()
+                .zip(programs)
+                .map(|(e, p)| (e, p, 1, Duration::ZERO))
+                .collect();
+            while let Some((e, program, attempt, spent)) = queue.pop_front() {
                 if e.spec.needs_free_cores() {
                     wait_until_quiet(running);
                 }
                 let start = Instant::now();
-                let result = run_one(&program, e, os);
-                // The receiver lives until every sender is gone.
-                let _ = tx_alone.send((result, start.elapsed(), true));
+                let (result, again) = run_one(&program, e, os, attempt);
+                let spent = spent + start.elapsed();
+                if again {
+                    queue.push_back((e, program, attempt + 1, spent));
+                } else {
+                    // The receiver lives until every sender is gone.
+                    let _ = tx_alone.send((result, spent, true));
+                }
             }
         });
         // Only the clones above may keep the channel open.
@@ -227,7 +252,15 @@ fn wait_until_quiet((count, cvar): &(Mutex<usize>, Condvar)) {
     }
 }
 
-fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, Run) {
+/// One run of one example: its row, its run, and whether it deserves
+/// another attempt (it failed only on enforced free-cores checks, and this
+/// was attempt number `attempt`, counted from 1, of fewer than [`ATTEMPTS`]).
+fn run_one<'a>(
+    program: &Path,
+    e: &'a Example,
+    os: &str,
+    attempt: u32,
+) -> ((&'a Example, Row, Run), bool) {
     let row = |outcome, wall, cpu, attempts, verdict, not_run, machine| Row {
         name: e.bin.clone(),
         section: e.spec.section.clone(),
@@ -257,11 +290,9 @@ fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, R
             Some(why),
             String::new(),
         );
-        return (e, row, run);
+        return ((e, row, run), false);
     }
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
+    {
         // Without /proc/stat the only evidence is a measurement just before.
         let fallback =
             (e.spec.needs_free_cores() && cores::snapshot().is_none()).then(cores::measure_now);
@@ -293,18 +324,17 @@ fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, R
             ),
         };
         let verdict = e.spec.check(&run, &machine);
-        if !(verdict.failed_only_on_free_cores() && attempts < ATTEMPTS) {
-            let row = row(
-                Outcome::of(&verdict),
-                run.wall,
-                cpu,
-                attempts,
-                verdict,
-                None,
-                machine.evidence,
-            );
-            return (e, row, run);
-        }
+        let again = verdict.failed_only_on_free_cores() && attempt < ATTEMPTS;
+        let row = row(
+            Outcome::of(&verdict),
+            run.wall,
+            cpu,
+            attempt,
+            verdict,
+            None,
+            machine.evidence,
+        );
+        ((e, row, run), again)
     }
 }
 
