@@ -8,26 +8,8 @@ use std::net::TcpListener;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
+use crate::error_line::one_error_line;
 use crate::reachable::Reachable;
-
-/// Asserts that `output` is a failure with exactly one stderr line, which
-/// starts with `error: ` and contains `wanted`; returns that line.
-fn one_error_line(name: &str, output: &Output, wanted: &str) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !output.status.success(),
-        "{name}: exit status {}",
-        output.status
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{name}: stderr is not one line:\n{stderr}");
-    assert!(lines[0].starts_with("error: "), "{name}: {stderr}");
-    assert!(
-        lines[0].contains(wanted),
-        "{name}: {stderr:?} lacks {wanted:?}"
-    );
-    lines[0].to_string()
-}
 
 fn run(bin: &str, args: &[&OsStr]) -> Output {
     Command::new(bin)

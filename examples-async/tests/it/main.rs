@@ -6,6 +6,8 @@
 //!
 //!     cargo test -p examples-async --test it chat:: -- --nocapture
 
+#[path = "../../../xtask/tests/common/error_line.rs"]
+mod error_line;
 #[path = "../../../xtask/tests/common/reachable.rs"]
 mod reachable;
 

@@ -6,6 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
+use crate::error_line::one_error_line;
 use crate::reachable::Reachable;
 
 /// Every binary that starts a thread, and its name for `CARGO_BIN_EXE_`.
@@ -22,26 +23,6 @@ const SPAWNERS: [(&str, &str); 11] = [
     ("thread-startup", env!("CARGO_BIN_EXE_thread-startup")),
     ("thread-switch", env!("CARGO_BIN_EXE_thread-switch")),
 ];
-
-/// Asserts that `output` is a failure with exactly one stderr line, which
-/// starts with `error: ` and contains `wanted`; returns that line.
-fn one_error_line(name: &str, output: &Output, wanted: &str) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !output.status.success(),
-        "{name}: exit status {}",
-        output.status
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{name}: stderr is not one line:\n{stderr}");
-    assert!(lines[0].starts_with("error: "), "{name}: {stderr}");
-    assert!(
-        lines[0].contains(wanted),
-        "{name}: {stderr:?} lacks {wanted:?}"
-    );
-    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-    lines[0].to_string()
-}
 
 fn run(bin: &str, args: &[&OsStr]) -> Output {
     Command::new(bin)

@@ -5,6 +5,8 @@
 //!
 //!     cargo test -p examples-threads --test it pool::
 
+#[path = "../../../xtask/tests/common/error_line.rs"]
+mod error_line;
 #[path = "../../../xtask/tests/common/reachable.rs"]
 mod reachable;
 
