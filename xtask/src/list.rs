@@ -3,9 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::catalog::Example;
-
-/// Widest line the list prints.
-const WIDTH: usize = 100;
+use crate::report::wrap;
 
 /// A section as the README's section map writes it: `§3`, `tip 6`,
 /// `extra 2`, `table`.
@@ -40,29 +38,10 @@ pub fn render(examples: &[Example]) -> String {
     out
 }
 
-/// Writes `first` then `text`, wrapped at word boundaries within [`WIDTH`],
-/// continuation lines indented by `indent`.
-fn wrap(out: &mut String, first: &str, text: &str, indent: usize) {
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            writeln!(out, "{line}").unwrap();
-            line = " ".repeat(indent);
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    writeln!(out, "{line}").unwrap();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::WIDTH;
 
     #[test]
     fn labels_are_the_readmes() {

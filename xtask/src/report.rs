@@ -153,24 +153,20 @@ pub fn details(row: &Row, spec_path: &str, stdout: &str, stderr: &str) -> String
     if let Some(cores) = &row.verdict.cores {
         let failed_on_cores = row.verdict.failures.iter().any(|f| f.free_cores);
         if !cores.enforced {
-            let lines: Vec<String> = row
-                .verdict
-                .skipped
-                .iter()
-                .map(|s| s.spec_line.to_string())
-                .collect();
-            writeln!(
-                out,
-                "  skipped: the free-cores checks ({spec_path}:{}) were not enforced; the evidence:",
+            let mut lines: Vec<usize> = row.verdict.skipped.iter().map(|s| s.spec_line).collect();
+            lines.dedup();
+            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+            let text = format!(
+                "the free-cores checks ({spec_path}:{}) were not enforced; the evidence:",
                 lines.join(",")
-            )
-            .unwrap();
+            );
+            wrap(&mut out, "  skipped: ", &text, 4);
         } else if failed_on_cores {
             writeln!(out, "  the cores were free during this run; the evidence:").unwrap();
         }
         if !cores.enforced || failed_on_cores {
             for e in &cores.evidence {
-                writeln!(out, "    {e}").unwrap();
+                wrap(&mut out, "    ", e, 6);
             }
         }
     }
@@ -214,8 +210,28 @@ fn headline(verdict: &Verdict) -> Option<&NumberCheck> {
         .or_else(|| checks().find(|c| c.bounds != ".."))
 }
 
-/// Widest table line, so it fits a 100-column terminal.
-const WIDTH: usize = 100;
+/// Widest line, so the report fits a 100-column terminal.
+pub const WIDTH: usize = 100;
+
+/// Writes `first` then `text`, wrapped at word boundaries within [`WIDTH`],
+/// continuation lines indented by `indent`.
+pub fn wrap(out: &mut String, first: &str, text: &str, indent: usize) {
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            writeln!(out, "{line}").unwrap();
+            line = " ".repeat(indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    writeln!(out, "{line}").unwrap();
+}
 
 /// The table printed once all runs are done, one row per example in the
 /// order given (guide order).
@@ -275,12 +291,11 @@ pub fn warnings(rows: &[Row], rounds: u32) -> String {
                 .last()
                 .and_then(|r| r.skip_reason())
                 .unwrap_or_default();
-            writeln!(
-                out,
-                "warning: {name}: its free-cores checks were skipped in every round ({} of {rounds}); {last}",
+            let text = format!(
+                "{name}: its free-cores checks were skipped in every round ({} of {rounds}); {last}",
                 judged.len()
-            )
-            .unwrap();
+            );
+            wrap(&mut out, "warning: ", &text, 2);
         }
         // A run of a few milliseconds (mostly process start-up) says
         // nothing about the example's load; a tenth of a second of CPU does.
@@ -452,6 +467,29 @@ mod tests {
             "{d}"
         );
         assert_eq!(Summary::of(&[r]).line(), "0 passed, 0 failed, 1 skipped");
+    }
+
+    #[test]
+    fn a_skip_and_its_warning_fit_a_100_column_terminal() {
+        let mut r = row("Total time: 2.03 seconds\nSpeedup: 1.1x\n", false);
+        let long = "other processes 0.01 cores (limit 0.15), steal 0.01 cores (limit 0.15) \
+                    during this 3.86 s run; this machine has one core";
+        if let Some(c) = r.verdict.cores.as_mut() {
+            c.evidence = vec![long.to_string()];
+        }
+        let d = details(&r, "examples-gil-analog/expected/gil-analog.txt", "", "");
+        let w = warnings(&[r], 1);
+        assert!(w.starts_with("warning: gil: its free-cores checks"), "{w}");
+        for line in d.lines().chain(w.lines()) {
+            assert!(
+                line.chars().count() <= WIDTH,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        // Wrapped, not cut: every word is still there.
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words(&d).contains(&words(long)), "{d}");
     }
 
     #[test]
