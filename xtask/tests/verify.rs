@@ -26,7 +26,8 @@ fn every_example_matches_its_spec() {
     }
     proved.push_str(&format!("{}\n", report.timing.line()));
     for row in report.rows.iter().filter(|r| r.verdict.cores.is_some()) {
-        proved.push_str(&format!("  {}\n", report::decision(row)));
+        // Wrapped within 100 columns, like the rest of verify's report.
+        report::wrap(&mut proved, "  ", &report::decision(row), 4);
     }
     let _ = std::io::stderr().write_all(proved.as_bytes());
     assert_eq!(
