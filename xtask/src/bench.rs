@@ -230,15 +230,19 @@ pub fn measure_and_write(quick: bool, workspace_root: &Path) -> Result<Report, S
 /// directory that holds the measuring binaries.
 fn build(root: &Path) -> Result<PathBuf, String> {
     let bins = catalog::build(root)?;
-    let mut dirs = BINARIES.iter().map(|&(package, bin)| {
-        bins.get(&(package.to_string(), bin.to_string()))
-            .and_then(|exe| exe.parent())
-            .ok_or_else(|| format!("cargo built no executable for `{bin}` of {package}"))
-    });
+    for (package, bin) in BINARIES {
+        if !bins.contains_key(&(package.to_string(), bin.to_string())) {
+            return Err(format!(
+                "cargo built no executable for `{bin}` of {package}"
+            ));
+        }
+    }
     // cargo puts every binary of one profile in one directory.
-    let first = dirs.next().expect("BINARIES is not empty")?;
-    dirs.find_map(Result::err)
-        .map_or(Ok(first.to_path_buf()), Err)
+    let (package, bin) = BINARIES[0];
+    let exe = &bins[&(package.to_string(), bin.to_string())];
+    exe.parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("`{}` has no directory", exe.display()))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

@@ -16,8 +16,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::catalog;
-use crate::catalog::Executables;
+use crate::catalog::{self, Executables};
 use crate::run;
 use crate::verify::{self, Error, Report};
 

@@ -20,8 +20,7 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use crate::catalog::Executables;
-use crate::catalog::{self, Example};
+use crate::catalog::{self, Example, Executables};
 use crate::copies::{self, Project};
 use crate::cores;
 use crate::report::{Outcome, Row};

@@ -159,13 +159,9 @@ fn run_round(
             let (tx, running, program) = (tx.clone(), &running, program(e));
             s.spawn(move || {
                 let start = Instant::now();
-                let mut attempt = 1;
-                let result = loop {
-                    match run_one(&program, e, os, attempt) {
-                        (result, false) => break result,
-                        (_, true) => attempt += 1,
-                    }
-                };
+                // One attempt: free-cores checks, the only ones retried,
+                // need `mode: alone` (the spec parser refuses them here).
+                let (result, _) = run_one(&program, e, os, 1);
                 let took = start.elapsed();
                 let (count, cvar) = running;
                 *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
@@ -292,50 +288,48 @@ fn run_one<'a>(
         );
         return ((e, row, run), false);
     }
-    {
-        // Without /proc/stat the only evidence is a measurement just before.
-        let fallback =
-            (e.spec.needs_free_cores() && cores::snapshot().is_none()).then(cores::measure_now);
-        let (run, cpu, machine) = match run::run_example(program, &e.spec.args, e.spec.timeout) {
-            Ok(t) => {
-                let machine = match (t.machine, fallback) {
-                    (_, Some(m)) => m,
-                    (Some((before, after)), None) => cores::judge(before, after, t.run.wall, t.cpu),
-                    (None, None) => Machine {
-                        free: false,
-                        evidence: "no evidence about the machine".to_string(),
-                    },
-                };
-                (t.run, t.cpu, machine)
-            }
-            Err(err) => (
-                Run {
-                    exit: Exit::Code(-1),
-                    stdout: String::new(),
-                    stderr: format!("{err}\n"),
-                    left_processes: false,
-                    wall: Duration::ZERO,
-                },
-                Duration::ZERO,
-                Machine {
+    // Without /proc/stat the only evidence is a measurement just before.
+    let fallback =
+        (e.spec.needs_free_cores() && cores::snapshot().is_none()).then(cores::measure_now);
+    let (run, cpu, machine) = match run::run_example(program, &e.spec.args, e.spec.timeout) {
+        Ok(t) => {
+            let machine = match (t.machine, fallback) {
+                (_, Some(m)) => m,
+                (Some((before, after)), None) => cores::judge(before, after, t.run.wall, t.cpu),
+                (None, None) => Machine {
                     free: false,
-                    evidence: "it did not run".to_string(),
+                    evidence: "no evidence about the machine".to_string(),
                 },
-            ),
-        };
-        let verdict = e.spec.check(&run, &machine);
-        let again = verdict.failed_only_on_free_cores() && attempt < ATTEMPTS;
-        let row = row(
-            Outcome::of(&verdict),
-            run.wall,
-            cpu,
-            attempt,
-            verdict,
-            None,
-            machine.evidence,
-        );
-        ((e, row, run), again)
-    }
+            };
+            (t.run, t.cpu, machine)
+        }
+        Err(err) => (
+            Run {
+                exit: Exit::Code(-1),
+                stdout: String::new(),
+                stderr: format!("{err}\n"),
+                left_processes: false,
+                wall: Duration::ZERO,
+            },
+            Duration::ZERO,
+            Machine {
+                free: false,
+                evidence: "it did not run".to_string(),
+            },
+        ),
+    };
+    let verdict = e.spec.check(&run, &machine);
+    let again = verdict.failed_only_on_free_cores() && attempt < ATTEMPTS;
+    let row = row(
+        Outcome::of(&verdict),
+        run.wall,
+        cpu,
+        attempt,
+        verdict,
+        None,
+        machine.evidence,
+    );
+    ((e, row, run), again)
 }
 
 /// One row per example for the table: its worst run over all rounds.
