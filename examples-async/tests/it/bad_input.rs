@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
 use crate::error_line::one_error_line;
-use crate::reachable::Reachable;
+use crate::spawn_limit::run_limited;
 
 fn run(bin: &str, args: &[&OsStr]) -> Output {
     Command::new(bin)
@@ -129,18 +129,6 @@ fn non_utf8_and_bad_arguments_are_one_line() {
 /// counts, the first thread a binary asks for is refused (EAGAIN).
 #[test]
 fn thread_spawn_failure_is_one_line() {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout == b"0\n");
-    if root.ok() != Some(true) {
-        println!("skipped: not root, so setpriv cannot switch to an unprivileged user");
-        return;
-    }
-    if Command::new("setpriv").arg("--version").output().is_err() {
-        println!("skipped: setpriv is not installed");
-        return;
-    }
     // The client connects before it starts its keyboard thread.
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port().to_string();
@@ -158,14 +146,10 @@ fn thread_spawn_failure_is_one_line() {
         ),
     ];
     for (name, bin, arg) in cases {
-        let output = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .args(["prlimit", "--nproc=1:1"])
-            .arg(Reachable::copy(bin).path())
-            .args(arg)
-            .env("RUST_BACKTRACE", "1")
-            .output()
-            .expect("setpriv runs");
+        let args: Vec<&str> = arg.into_iter().collect();
+        let Some(output) = run_limited(bin, 1, &args) else {
+            return;
+        };
         let line = one_error_line(name, &output, "thread::Builder::spawn failed");
         assert!(
             line.contains("Resource temporarily unavailable"),

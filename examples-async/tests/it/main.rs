@@ -10,6 +10,8 @@
 mod error_line;
 #[path = "../../../xtask/tests/common/reachable.rs"]
 mod reachable;
+#[path = "../../../xtask/tests/common/spawn_limit.rs"]
+mod spawn_limit;
 
 mod bad_input;
 mod block_in_place;

@@ -7,7 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
 use crate::error_line::one_error_line;
-use crate::reachable::Reachable;
+use crate::spawn_limit::run_limited;
 
 /// Every binary that starts a thread, and its name for `CARGO_BIN_EXE_`.
 const SPAWNERS: [(&str, &str); 11] = [
@@ -136,26 +136,10 @@ fn non_utf8_arguments_are_one_line() {
 /// depends on what else that user runs at the moment: 1 fails always.)
 #[test]
 fn thread_spawn_failure_is_one_line() {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout == b"0\n");
-    if root.ok() != Some(true) {
-        println!("skipped: not root, so setpriv cannot switch to an unprivileged user");
-        return;
-    }
-    if Command::new("setpriv").arg("--version").output().is_err() {
-        println!("skipped: setpriv is not installed");
-        return;
-    }
     for (name, bin) in SPAWNERS {
-        let output = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .args(["prlimit", "--nproc=1:1"])
-            .arg(Reachable::copy(bin).path())
-            .env("RUST_BACKTRACE", "1")
-            .output()
-            .expect("setpriv runs");
+        let Some(output) = run_limited(bin, 1, &[]) else {
+            return;
+        };
         let line = one_error_line(name, &output, "thread::Builder::spawn");
         assert!(
             line.contains("Resource temporarily unavailable"),

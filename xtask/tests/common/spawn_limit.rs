@@ -4,7 +4,8 @@
 //! The limit is `prlimit --nproc` for user 65534 (root is exempt from it),
 //! so the binary runs as that user from a [`Reachable`] copy. Shared by the
 //! tests of examples-locks and examples-deadlock, whose binaries all report
-//! a refused spawn as `error: spawning ... failed: <the OS error>`:
+//! a refused spawn as `error: spawning ... failed: <the OS error>`, and
+//! ([`run_limited`] alone) by those of examples-async and examples-threads:
 //!
 //! ```ignore
 //! #[path = "../../xtask/tests/common/reachable.rs"]
@@ -29,8 +30,9 @@ fn text(bytes: &[u8]) -> String {
 /// (the process itself is one), so that spawning a thread fails with
 /// `EAGAIN`. `None`, with the reason printed, where that cannot be arranged:
 /// the limit is not enforced for root, so only root can switch to `nobody`,
-/// and the test needs both tools.
-pub fn run_limited(exe: &str, tasks: u32) -> Option<Output> {
+/// and the test needs both tools. `args` go to the binary; a panic, which
+/// the tests refuse, would show its backtrace (`RUST_BACKTRACE=1`).
+pub fn run_limited(exe: &str, tasks: u32, args: &[&str]) -> Option<Output> {
     if fs::metadata("/proc/self").map(|m| m.uid()).ok() != Some(0) {
         println!("skipped: needs root (to run as nobody under `prlimit --nproc`)");
         return None;
@@ -45,6 +47,8 @@ pub fn run_limited(exe: &str, tasks: u32) -> Option<Output> {
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .args(["prlimit", &format!("--nproc={tasks}:{tasks}")])
         .arg(Reachable::copy(exe).path())
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
         .output()
         .expect("run setpriv");
     if text(&out.stderr).contains("failed to execute") {
@@ -71,11 +75,11 @@ pub fn assert_one_error_line(out: &Output) {
 /// spare, a later spawn fails while an earlier thread runs (or, if that
 /// thread has already finished, nothing fails): one line or a normal run.
 pub fn assert_spawn_failure_is_one_line(exe: &str) {
-    let Some(out) = run_limited(exe, 1) else {
+    let Some(out) = run_limited(exe, 1, &[]) else {
         return;
     };
     assert_one_error_line(&out);
-    let Some(out) = run_limited(exe, 2) else {
+    let Some(out) = run_limited(exe, 2, &[]) else {
         return;
     };
     if out.status.code() == Some(1) {
