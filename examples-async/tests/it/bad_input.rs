@@ -6,18 +6,9 @@
 use std::ffi::OsStr;
 use std::net::TcpListener;
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Command, Output};
 
-use crate::error_line::one_error_line;
+use crate::error_line::{one_error_line, run};
 use crate::spawn_limit::run_limited;
-
-fn run(bin: &str, args: &[&OsStr]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 #[test]
 fn counts_that_cannot_fit_are_refused_before_allocating() {

@@ -4,9 +4,8 @@
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Command, Output};
 
-use crate::error_line::one_error_line;
+use crate::error_line::{one_error_line, run};
 use crate::spawn_limit::run_limited;
 
 /// Every binary that starts a thread, and its name for `CARGO_BIN_EXE_`.
@@ -23,15 +22,6 @@ const SPAWNERS: [(&str, &str); 11] = [
     ("thread-startup", env!("CARGO_BIN_EXE_thread-startup")),
     ("thread-switch", env!("CARGO_BIN_EXE_thread-switch")),
 ];
-
-fn run(bin: &str, args: &[&OsStr]) -> Output {
-    Command::new(bin)
-        .args(args)
-        // A panic would print a backtrace; the test must see none anyway.
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 #[test]
 fn counts_that_cannot_fit_are_refused_before_allocating() {

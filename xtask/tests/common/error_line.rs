@@ -1,7 +1,18 @@
-//! The bad-input tests' one assertion, shared by the example crates that
+//! The bad-input tests' run and assertion, shared by the example crates that
 //! include this file (`#[path = ".../xtask/tests/common/error_line.rs"]`).
 
-use std::process::Output;
+use std::ffi::OsStr;
+use std::process::{Command, Output};
+
+/// Runs `bin` with `args`. A panic would print a backtrace; the tests must
+/// see none anyway.
+pub fn run(bin: &str, args: &[&OsStr]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs")
+}
 
 /// Asserts that `output` is a failure with exactly one stderr line, which
 /// starts with `error: `, contains `wanted` and is no panic; returns that
