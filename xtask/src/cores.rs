@@ -14,18 +14,15 @@
 //!   small limits, averaged over the run.
 //!
 //! What this cannot see is two virtual cores that share one physical core,
-//! or a throttled host: the time is then neither stolen nor used by others;
-//! each core simply does less work per second. Only the program can see that,
-//! as CPU time per unit of work grown compared with its sequential run; it
-//! prints that number and the spec marks it `| evidence` (see `spec`).
+//! or a throttled host: each core then does less work per second. That is
+//! why the checks it guards judge cores busy (CPU time over wall time, which
+//! such a host does not lower), not speed: see `xtask/README.md`.
 //!
-//! Where `/proc/stat` does not exist, verify falls back to measuring just
-//! before the run ([`measure_now`]) and says so in the evidence.
+//! Where `/proc/stat` does not exist, there is no evidence, and the
+//! free-cores checks are skipped, saying so.
 
 use std::thread;
-use std::time::{Duration, Instant};
-
-use nix::time::{ClockId, clock_gettime};
+use std::time::Duration;
 
 use crate::spec::Machine;
 
@@ -153,58 +150,6 @@ fn parallelism() -> usize {
     thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Both spinning threads of [`measure_now`] together must get this many cores.
-const FREE_CORES: f64 = 1.8;
-
-/// How long each measurement of [`measure_now`] spins.
-const WINDOW: Duration = Duration::from_millis(250);
-
-/// The fallback where the kernel has no `/proc/stat`: two threads spin for
-/// 0.25 s (best of three) and the kernel says how much CPU time each got.
-/// It is taken before the run, so it is weaker evidence, and says so.
-pub fn measure_now() -> Machine {
-    if parallelism() < 2 {
-        return Machine {
-            free: false,
-            evidence: "this machine has one core".to_string(),
-        };
-    }
-    let got = (0..3).map(|_| spin_pair()).fold(0.0, f64::max);
-    Machine {
-        free: got >= FREE_CORES,
-        evidence: format!(
-            "measured just before the run (no /proc/stat here): two spinning threads \
-             got {got:.2} cores (need {FREE_CORES})"
-        ),
-    }
-}
-
-/// Twice the smaller share of a core that either of two spinning threads got.
-fn spin_pair() -> f64 {
-    let shares: Vec<f64> = thread::scope(|s| {
-        let spinners: Vec<_> = (0..2).map(|_| s.spawn(spin_share)).collect();
-        spinners
-            .into_iter()
-            .map(|h| h.join().unwrap_or(0.0))
-            .collect()
-    });
-    2.0 * shares.into_iter().fold(1.0, f64::min)
-}
-
-fn spin_share() -> f64 {
-    let cpu = || {
-        clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID)
-            .map(Duration::from)
-            .unwrap_or_default()
-    };
-    let (wall0, cpu0) = (Instant::now(), cpu());
-    while wall0.elapsed() < WINDOW {
-        std::hint::spin_loop();
-    }
-    let (wall, used) = (wall0.elapsed(), cpu() - cpu0);
-    (used.as_secs_f64() / wall.as_secs_f64()).min(1.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,14 +232,5 @@ mod tests {
         assert!(!quiet(snap(5.0, 0.0), snap(5.2, 0.0), window));
         // Steal is judged by the run, not waited for.
         assert!(quiet(snap(5.0, 0.0), snap(5.0, 0.4), window));
-    }
-
-    /// Prints the fallback measurement: `cargo test -p xtask --lib cores -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn print_measure_now() {
-        for _ in 0..3 {
-            println!("{}", measure_now().evidence);
-        }
     }
 }

@@ -417,7 +417,7 @@ pub fn grade(root: &Path, e: &Exercise, variant: Variant) -> Result<Graded, Erro
     let machine = match (&row.verdict.cores, before.zip(after)) {
         (Some(c), _) => Machine {
             free: c.enforced,
-            evidence: c.evidence.join("; "),
+            evidence: c.evidence.clone(),
         },
         (None, Some((b, a))) => cores::judge(b, a, row.wall, row.cpu),
         (None, None) => Machine {
@@ -478,9 +478,7 @@ pub fn explain(root: &Path, e: &Exercise, g: &Graded) -> String {
             .unwrap();
         }
         writeln!(out, "    the cores were busy; the evidence:").unwrap();
-        for ev in &c.evidence {
-            writeln!(out, "      {ev}").unwrap();
-        }
+        writeln!(out, "      {}", c.evidence).unwrap();
     }
     let file = e.display(root, &e.file(Variant::Learner));
     match g.outcome() {

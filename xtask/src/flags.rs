@@ -24,13 +24,16 @@ Prints every example in guide order: its section, what it shows, and the
 command that runs it. The same list is the README's section map.";
 
 pub const VERIFY_HELP: &str = "\
-usage: cargo xtask verify [NAME...] [--repeat N]
+usage: cargo xtask verify [NAME...] [--repeat N] [--distributions]
 
 Builds the examples in release mode, runs each one and checks its output
 against its spec (<package>/expected/<binary>.txt).
 
-  NAME          a binary (`sync`) or a package (`examples-locks`); default: all
-  --repeat N    N rounds in a row (default 1)
+  NAME             a binary (`sync`) or a package (`examples-locks`); default: all
+  --repeat N       N rounds in a row (default 1)
+  --distributions  after the summary, every measured number of every spec
+                   line (min, 1st percentile, median, max over the runs, and
+                   in how many runs the cores were free): where a bound goes
 
 Ends with `N passed, M failed, K skipped` and exits 1 if any run failed.
 Checks that need two free cores are skipped, with the evidence, when the run
@@ -82,6 +85,7 @@ pub enum Command {
     Verify {
         names: Vec<String>,
         repeat: u32,
+        distributions: bool,
     },
     Copies {
         names: Vec<String>,
@@ -155,8 +159,10 @@ fn parse_inner(
         "verify" => {
             let mut names = Vec::new();
             let mut repeat = 1;
+            let mut distributions = false;
             while let Some(arg) = parser.next().map_err(context)? {
                 match arg {
+                    Long("distributions") => distributions = true,
                     Long("repeat") => {
                         let n = parser.value().map_err(context)?;
                         let n = n.to_string_lossy();
@@ -169,7 +175,11 @@ fn parse_inner(
                     other => return Err(context(other.unexpected())),
                 }
             }
-            Ok(Command::Verify { names, repeat })
+            Ok(Command::Verify {
+                names,
+                repeat,
+                distributions,
+            })
         }
         "copies" => {
             let mut names = Vec::new();
@@ -244,14 +254,24 @@ mod tests {
             p(&["verify", "sync", "--repeat", "20", "race"]),
             Ok(Command::Verify {
                 names: vec!["sync".into(), "race".into()],
-                repeat: 20
+                repeat: 20,
+                distributions: false,
             })
         );
         assert_eq!(
             p(&["verify", "--repeat=3", "--", "sync"]),
             Ok(Command::Verify {
                 names: vec!["sync".into()],
-                repeat: 3
+                repeat: 3,
+                distributions: false,
+            })
+        );
+        assert_eq!(
+            p(&["verify", "--distributions", "race"]),
+            Ok(Command::Verify {
+                names: vec!["race".into()],
+                repeat: 1,
+                distributions: true,
             })
         );
     }

@@ -10,10 +10,17 @@
 //! the shell's status for the signal (130, 143, 129).
 //!
 //! The handler only makes async-signal-safe calls (`kill`, `waitpid`,
-//! `_exit`) and reads atomics, so it is sound on whatever thread the signal
-//! lands, also inside a multithreaded test binary. A child spawned but not yet
-//! registered when the signal comes is covered by `PR_SET_PDEATHSIG`, which
-//! the runner sets in each child before `exec`.
+//! `nanosleep`, `_exit`) and reads atomics, so it is sound on whatever thread
+//! the signal lands, also inside a multithreaded test binary.
+//!
+//! No example escapes between its start and its registration: the runner
+//! starts and registers it inside [`Starting`], which blocks the three
+//! signals on its own thread (so the handler never runs there mid-start)
+//! and counts the start; the handler first marks the process interrupted,
+//! then waits until no start is in progress (a start that sees the mark
+//! gives up), so every example that exists is registered when it kills
+//! them. Then it reaps every child the process has, the examples' orphans
+//! among them (the runner is their subreaper), and exits.
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -23,6 +30,12 @@ const SLOTS: usize = 256;
 
 /// Process groups of running examples; 0 is a free slot.
 static GROUPS: [AtomicI32; SLOTS] = [const { AtomicI32::new(0) }; SLOTS];
+
+/// Set by the handler before anything else (the signal's number).
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
+
+/// Examples being started right now, not yet registered.
+static STARTING: AtomicI32 = AtomicI32::new(0);
 
 /// A running `cargo build` started by the xtask (it shares our group, so it
 /// gets a terminal's Ctrl-C itself, but not a SIGTERM sent to us alone).
@@ -41,7 +54,11 @@ pub fn install() {
             let failed = unsafe {
                 let mut action: libc::sigaction = std::mem::zeroed();
                 action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+                // One handler at a time: the others wait while it runs.
                 libc::sigemptyset(&mut action.sa_mask);
+                for other in SIGNALS {
+                    libc::sigaddset(&mut action.sa_mask, other);
+                }
                 action.sa_flags = libc::SA_RESTART;
                 libc::sigaction(sig, &action, std::ptr::null_mut()) != 0
             };
@@ -64,14 +81,61 @@ impl Drop for Registered {
     }
 }
 
-/// Registers a running example's process group. `None` if every slot is
-/// taken (the caller refuses to run more at once).
-pub fn register(group: i32) -> Option<Registered> {
-    GROUPS.iter().enumerate().find_map(|(i, slot)| {
-        slot.compare_exchange(0, group, Ordering::SeqCst, Ordering::SeqCst)
-            .ok()
-            .map(|_| Registered(i))
-    })
+/// An example being started: the interrupt signals are blocked on this
+/// thread and the handler waits for it, until it is dropped.
+pub struct Starting {
+    old_mask: libc::sigset_t,
+}
+
+impl Starting {
+    /// Begins a start. `None` if the process was interrupted already.
+    pub fn begin() -> Option<Starting> {
+        // SAFETY: `sigset_t` is plain data, initialised by `sigemptyset`;
+        // `pthread_sigmask` changes only this thread's mask.
+        let old_mask = unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for sig in SIGNALS {
+                libc::sigaddset(&mut set, sig);
+            }
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+            old
+        };
+        let starting = Starting { old_mask };
+        STARTING.fetch_add(1, Ordering::SeqCst);
+        // After the count: a handler that marked the process before it will
+        // wait for this start to end, and one that marked it after is seen.
+        if INTERRUPTED.load(Ordering::SeqCst) != 0 {
+            return None;
+        }
+        Some(starting)
+    }
+
+    /// Registers the started example's process group. `None` if every slot
+    /// is taken (the caller refuses to run more at once).
+    pub fn register(self, group: i32) -> Option<Registered> {
+        // A test widens the window between start and registration to show
+        // that a signal inside it leaves nothing behind.
+        if let Some(ms) = std::env::var_os("XTASK_TEST_REGISTER_DELAY_MS") {
+            let ms = ms.to_str().and_then(|s| s.parse().ok()).unwrap_or(0);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        GROUPS.iter().enumerate().find_map(|(i, slot)| {
+            slot.compare_exchange(0, group, Ordering::SeqCst, Ordering::SeqCst)
+                .ok()
+                .map(|_| Registered(i))
+        })
+    }
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        STARTING.fetch_sub(1, Ordering::SeqCst);
+        // SAFETY: restores this thread's mask as `begin` found it; a signal
+        // that came meanwhile is delivered now, and finds the group registered.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.old_mask, std::ptr::null_mut()) };
+    }
 }
 
 /// Registers the running `cargo build` (0: none).
@@ -80,6 +144,16 @@ pub fn set_build(pid: i32) {
 }
 
 extern "C" fn on_signal(sig: libc::c_int) {
+    INTERRUPTED.store(sig, Ordering::SeqCst);
+    // Every start in progress ends registered (or gives up) before we kill.
+    while STARTING.load(Ordering::SeqCst) > 0 {
+        let ms = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1_000_000,
+        };
+        // SAFETY: `nanosleep` is async-signal-safe; the pointer is valid.
+        unsafe { libc::nanosleep(&ms, std::ptr::null_mut()) };
+    }
     // Kill first, all of them, then wait: the groups die in parallel.
     for slot in &GROUPS {
         let group = slot.load(Ordering::SeqCst);
@@ -93,19 +167,14 @@ extern "C" fn on_signal(sig: libc::c_int) {
         // SAFETY: as above; cargo forwards nothing, but ends its rustc jobs.
         unsafe { libc::kill(build, libc::SIGTERM) };
     }
-    for slot in &GROUPS {
-        let group = slot.load(Ordering::SeqCst);
-        if group <= 0 {
-            continue;
-        }
-        loop {
-            // SAFETY: `waitpid` is async-signal-safe. It returns the group's
-            // members that are our children until none is left (ECHILD);
-            // a runner thread may reap some of them first, which is fine.
-            let r = unsafe { libc::waitpid(-group, std::ptr::null_mut(), 0) };
-            if r < 0 && nix::errno::Errno::last_raw() != libc::EINTR {
-                break;
-            }
+    // Reap every child: the examples, their orphans (we are their
+    // subreaper), a build. ECHILD ends it; a runner thread may reap some
+    // first, which is fine.
+    loop {
+        // SAFETY: `waitpid` is async-signal-safe.
+        let r = unsafe { libc::waitpid(-1, std::ptr::null_mut(), 0) };
+        if r < 0 && nix::errno::Errno::last_raw() != libc::EINTR {
+            break;
         }
     }
     // SAFETY: `_exit` is async-signal-safe and ends the process at once,

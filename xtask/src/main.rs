@@ -34,10 +34,15 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e, 2),
         },
-        Command::Verify { names, repeat } => {
+        Command::Verify {
+            names,
+            repeat,
+            distributions,
+        } => {
             let options = verify::Options {
                 names,
                 repeat,
+                distributions,
                 ..Default::default()
             };
             match verify::run(&root, &options) {

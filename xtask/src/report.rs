@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::spec::{Failure, Kind, NumberCheck, Verdict};
+use crate::spec::{Failure, NumberCheck, Verdict};
 
 /// The outcome of one run of one example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +47,6 @@ pub struct Row {
     pub cpu: Duration,
     /// `mode: beside-others`: it ran beside other examples.
     pub beside_others: bool,
-    /// How many runs it took (more than one: free-cores retries).
-    pub attempts: u32,
     pub verdict: Verdict,
     /// Why it was not run at all (its spec needs another system).
     pub not_run: Option<String>,
@@ -70,14 +68,7 @@ impl Row {
             return Some(why.clone());
         }
         let cores = self.verdict.cores.as_ref().filter(|c| !c.enforced)?;
-        let program = cores.evidence.iter().find(|e| e.contains(" outside "));
-        Some(format!(
-            "cores not free: {}",
-            program
-                .or(cores.evidence.first())
-                .cloned()
-                .unwrap_or_default()
-        ))
+        Some(format!("cores not free: {}", cores.evidence))
     }
 }
 
@@ -136,9 +127,6 @@ pub fn progress(row: &Row, done: usize, total: usize) -> String {
         Some(_) => line.push_str("   cores busy"),
         None => {}
     }
-    if row.attempts > 1 {
-        write!(line, "   (run {} of up to 3)", row.attempts).unwrap();
-    }
     line
 }
 
@@ -165,9 +153,7 @@ pub fn details(row: &Row, spec_path: &str, stdout: &str, stderr: &str) -> String
             writeln!(out, "  the cores were free during this run; the evidence:").unwrap();
         }
         if !cores.enforced || failed_on_cores {
-            for e in &cores.evidence {
-                wrap(&mut out, "    ", e, 6);
-            }
+            wrap(&mut out, "    ", &cores.evidence, 6);
         }
     }
     if row.outcome == Outcome::Failed {
@@ -200,10 +186,9 @@ fn failure(out: &mut String, f: &Failure, spec_path: &str) {
 }
 
 /// The check worth a column: the first with a window or a one-sided bound
-/// (a time, a speedup), else the first exact value (a count, a sum).
-/// Evidence is not a check.
+/// (a time, cores busy), else the first exact value (a count, a sum).
 fn headline(verdict: &Verdict) -> Option<&NumberCheck> {
-    let checks = || verdict.numbers.iter().filter(|c| c.kind != Kind::Evidence);
+    let checks = || verdict.numbers.iter();
     let windowed = |c: &&NumberCheck| c.bounds.contains("..") && c.bounds != "..";
     checks()
         .find(windowed)
@@ -270,6 +255,95 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
+/// `--distributions`: for each measured number (every `{...}` that is not
+/// one exact value), its spread over all runs: min, 1st percentile, median,
+/// max; then the same over the runs whose cores were free, where the spec
+/// has free-cores checks. A bound belongs between a program's spread and its
+/// wrong twin's (`xtask/README.md`).
+pub fn distributions(rows: &[Row]) -> String {
+    // (example, spec line, place in the line) -> (bounds, context, values, free values)
+    type Key = (String, usize, usize);
+    let mut seen: Vec<(Key, String, String, Vec<f64>, Vec<f64>)> = Vec::new();
+    for r in rows {
+        let free = r.verdict.cores.as_ref().is_some_and(|c| c.enforced);
+        let mut place = (0, 0);
+        for n in &r.verdict.numbers {
+            place = if place.0 == n.spec_line {
+                (n.spec_line, place.1 + 1)
+            } else {
+                (n.spec_line, 0)
+            };
+            let Ok(value) = n.value.parse::<f64>() else {
+                continue;
+            };
+            if !n.bounds.contains("..") {
+                continue;
+            }
+            let key = (r.name.clone(), place.0, place.1);
+            let at = match seen.iter().position(|s| s.0 == key) {
+                Some(at) => at,
+                None => {
+                    let context = around(&n.line, &n.value);
+                    seen.push((key, n.bounds.clone(), context, Vec::new(), Vec::new()));
+                    seen.len() - 1
+                }
+            };
+            seen[at].3.push(value);
+            if free {
+                seen[at].4.push(value);
+            }
+        }
+    }
+    let stats = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        let at = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+        format!(
+            "{:>5} {:>10} {:>10} {:>10} {:>10}",
+            v.len(),
+            fmt(at(0.0)),
+            fmt(at(0.01)),
+            fmt(at(0.5)),
+            fmt(at(1.0))
+        )
+    };
+    let mut out = String::from(
+        "\ndistributions (n, min, 1st percentile, median, max; then free-cores runs only)\n",
+    );
+    for ((name, line, _), bounds, context, all, free) in &seen {
+        writeln!(out, "{name}:{line} {{{bounds}}} {context}").unwrap();
+        writeln!(out, "    all  {}", stats(all)).unwrap();
+        if !free.is_empty() {
+            writeln!(out, "    free {}", stats(free)).unwrap();
+        }
+    }
+    out
+}
+
+fn fmt(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// The words around `value` in `line`, the value itself as `#`: enough to
+/// tell which number of the line it is.
+fn around(line: &str, value: &str) -> String {
+    let at = line.find(value).unwrap_or(0);
+    let before: String = line[..at]
+        .chars()
+        .rev()
+        .take(18)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after: String = line[at + value.len()..].chars().take(14).collect();
+    format!("…{before}#{after}…")
+}
+
 /// Lines worth a reader's attention after the table: free-cores checks that
 /// were never judged, and `beside-others` examples that were not idle.
 pub fn warnings(rows: &[Row], rounds: u32) -> String {
@@ -324,7 +398,7 @@ pub fn decision(row: &Row) -> String {
             "{}: free-cores checks {} ({})",
             row.name,
             if c.enforced { "enforced" } else { "skipped" },
-            c.evidence.join("; ")
+            c.evidence
         ),
     }
 }
@@ -418,11 +492,33 @@ mod tests {
             beside_others: false,
             outcome: Outcome::of(&verdict),
             wall: Duration::from_millis(2040),
-            attempts: 1,
             verdict,
             not_run: None,
             machine: machine.evidence.clone(),
         }
+    }
+
+    #[test]
+    fn distributions_give_each_measured_number_its_spread() {
+        let rows = [
+            row("Total time: 2.03 seconds\nSpeedup: 1.9x\n", true),
+            row("Total time: 2.05 seconds\nSpeedup: 1.1x\n", false),
+        ];
+        let d = distributions(&rows);
+        assert!(
+            d.contains("gil:4 {2.00..2.10} …Total time: # seconds…\n"),
+            "{d}"
+        );
+        assert!(
+            d.contains("    all      2       2.03       2.03       2.05       2.05\n"),
+            "{d}"
+        );
+        // The speedup: both runs, then the one whose cores were free.
+        assert!(d.contains("gil:5 {1.5..} …Speedup: #x…\n"), "{d}");
+        assert!(
+            d.contains("    free     1       1.90       1.90       1.90       1.90\n"),
+            "{d}"
+        );
     }
 
     #[test]
@@ -475,7 +571,7 @@ mod tests {
         let long = "other processes 0.01 cores (limit 0.15), steal 0.01 cores (limit 0.15) \
                     during this 3.86 s run; this machine has one core";
         if let Some(c) = r.verdict.cores.as_mut() {
-            c.evidence = vec![long.to_string()];
+            c.evidence = long.to_string();
         }
         let d = details(&r, "examples-gil-analog/expected/gil-analog.txt", "", "");
         let w = warnings(&[r], 1);

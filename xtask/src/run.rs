@@ -61,6 +61,21 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
         // the user's shell sets: a spec checks the lesson, not a backtrace.
         .env("RUST_BACKTRACE", "0")
         .env_remove("RUST_LIB_BACKTRACE");
+    // SAFETY: between fork and exec the closure makes async-signal-safe
+    // calls only (`sigemptyset`, `sigprocmask`) and allocates nothing.
+    unsafe {
+        command.pre_exec(|| {
+            // The runner starts examples with the interrupt signals blocked
+            // on its thread (see `interrupt::Starting`), and a child
+            // inherits that mask: the example must get every signal.
+            let mut none: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut none);
+            match libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut()) {
+                0 => Ok(()),
+                _ => Err(io::Error::last_os_error()),
+            }
+        })
+    };
     #[cfg(target_os = "linux")]
     {
         let parent = std::process::id();
@@ -78,13 +93,15 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
             })
         };
     }
+    let starting =
+        interrupt::Starting::begin().ok_or_else(|| io::Error::other("interrupted: not started"))?;
     let before = cores::snapshot();
     let start = Instant::now();
     let mut child = command.spawn().map_err(|e| {
         io::Error::new(e.kind(), format!("cannot start {}: {e}", program.display()))
     })?;
     let group = Pid::from_raw(child.id() as i32);
-    let Some(registered) = interrupt::register(group.as_raw()) else {
+    let Some(registered) = starting.register(group.as_raw()) else {
         kill_group(group);
         let _ = wait4(group, false);
         return Err(io::Error::other(
@@ -316,6 +333,14 @@ mod tests {
             Duration::from_secs(10),
         );
         assert_eq!(t.run.stdout, "0 unset\n");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_example_gets_every_signal() {
+        // Started while the interrupt signals are blocked on this thread.
+        let t = sh("grep SigBlk /proc/self/status", Duration::from_secs(10));
+        assert_eq!(t.run.stdout, "SigBlk:\t0000000000000000\n");
     }
 
     #[test]

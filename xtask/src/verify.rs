@@ -10,7 +10,6 @@
 //! a sleeper burns CPU while it starts (spawning threads, forking), and a
 //! free-cores check is judged on a machine that nothing else is using.
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, mpsc};
 use std::thread;
@@ -22,10 +21,6 @@ use crate::report::{self, Outcome, Row, Summary, Timing};
 use crate::run;
 use crate::spec::{Exit, Machine, Mode, Run, Verdict};
 
-/// How many runs an `alone` example gets when it fails only on free-cores
-/// checks that were enforced ("best of three").
-const ATTEMPTS: u32 = 3;
-
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Binary or package names; empty means every example.
@@ -36,6 +31,8 @@ pub struct Options {
     /// example whose spec needs another (`os: linux`) is skipped, not run.
     /// Tests set it to exercise that path on this machine.
     pub os: String,
+    /// Print every measured number's distribution over the runs.
+    pub distributions: bool,
 }
 
 /// A run-level error (bad name, bad spec, failed build): one line for the
@@ -62,13 +59,11 @@ pub fn run(root: &Path, options: &Options) -> Result<Report, Error> {
     let bad_input = |message| Error { message, status: 2 };
     let selected = catalog::select_sound(root, &options.names).map_err(bad_input)?;
     let bins = build(root, &selected).map_err(|message| Error { message, status: 1 })?;
-    Ok(check_all(
-        root,
-        &bins,
-        &selected,
-        options.repeat,
-        &options.os,
-    ))
+    let report = check_all(root, &bins, &selected, options.repeat, &options.os);
+    if options.distributions {
+        print!("{}", report::distributions(&report.rows));
+    }
+    Ok(report)
 }
 
 /// Runs `selected` (built as `bins`) for `repeat` rounds, prints progress,
@@ -135,9 +130,9 @@ fn build(root: &Path, examples: &[Example]) -> Result<Executables, String> {
     }
 }
 
-/// Runs every example once (with free-cores retries) and prints each result
-/// as it arrives. Returns the rows, the time the `alone` lane spent running
-/// examples (retries included, waiting not), and the longest
+/// Runs every example once and prints each result as it arrives. Returns
+/// the rows, the time the `alone` lane spent running examples (waiting
+/// not included), and the longest
 /// `beside-others` example's time.
 fn run_round(
     root: &Path,
@@ -159,9 +154,7 @@ fn run_round(
             let (tx, running, program) = (tx.clone(), &running, program(e));
             s.spawn(move || {
                 let start = Instant::now();
-                // One attempt: free-cores checks, the only ones retried,
-                // need `mode: alone` (the spec parser refuses them here).
-                let (result, _) = run_one(&program, e, os, 1);
+                let result = run_one(&program, e, os);
                 let took = start.elapsed();
                 let (count, cvar) = running;
                 *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
@@ -172,32 +165,14 @@ fn run_round(
         let (tx_alone, running) = (tx.clone(), &running);
         let programs: Vec<PathBuf> = alone.iter().map(|e| program(e)).collect();
         s.spawn(move || {
-            // A run that failed only on enforced free-cores checks goes to
-            // the back of the lane for its next attempt: what made the
-            // machine unequal without showing in the evidence (the host, the
-            // kernel's placement of threads) comes in phases of seconds, and
-            // the other examples' runs put time between the attempts. A
-            // wrong program fails every attempt.
-            // Each entry: the example, its program, the attempt it is at
-            // and the time its earlier attempts took.
-            let mut queue: VecDeque<(&Example, PathBuf, u32, Duration)> = alone
-                .into_iter()
-                .zip(programs)
-                .map(|(e, p)| (e, p, 1, Duration::ZERO))
-                .collect();
-            while let Some((e, program, attempt, spent)) = queue.pop_front() {
+            for (e, program) in alone.into_iter().zip(programs) {
                 if e.spec.needs_free_cores() {
                     wait_until_quiet(running);
                 }
                 let start = Instant::now();
-                let (result, again) = run_one(&program, e, os, attempt);
-                let spent = spent + start.elapsed();
-                if again {
-                    queue.push_back((e, program, attempt + 1, spent));
-                } else {
-                    // The receiver lives until every sender is gone.
-                    let _ = tx_alone.send((result, spent, true));
-                }
+                let result = run_one(&program, e, os);
+                // The receiver lives until every sender is gone.
+                let _ = tx_alone.send((result, start.elapsed(), true));
             }
         });
         // Only the clones above may keep the channel open.
@@ -248,23 +223,15 @@ fn wait_until_quiet((count, cvar): &(Mutex<usize>, Condvar)) {
     }
 }
 
-/// One run of one example: its row, its run, and whether it deserves
-/// another attempt (it failed only on enforced free-cores checks, and this
-/// was attempt number `attempt`, counted from 1, of fewer than [`ATTEMPTS`]).
-fn run_one<'a>(
-    program: &Path,
-    e: &'a Example,
-    os: &str,
-    attempt: u32,
-) -> ((&'a Example, Row, Run), bool) {
-    let row = |outcome, wall, cpu, attempts, verdict, not_run, machine| Row {
+/// One run of one example: its row and its run.
+fn run_one<'a>(program: &Path, e: &'a Example, os: &str) -> (&'a Example, Row, Run) {
+    let row = |outcome, wall, cpu, verdict, not_run, machine| Row {
         name: e.bin.clone(),
         section: e.spec.section.clone(),
         outcome,
         wall,
         cpu,
         beside_others: e.spec.mode == Mode::BesideOthers,
-        attempts,
         verdict,
         not_run,
         machine,
@@ -281,24 +248,21 @@ fn run_one<'a>(
             Outcome::Skipped,
             Duration::ZERO,
             Duration::ZERO,
-            0,
             Verdict::default(),
             Some(why),
             String::new(),
         );
-        return ((e, row, run), false);
+        return (e, row, run);
     }
-    // Without /proc/stat the only evidence is a measurement just before.
-    let fallback =
-        (e.spec.needs_free_cores() && cores::snapshot().is_none()).then(cores::measure_now);
     let (run, cpu, machine) = match run::run_example(program, &e.spec.args, e.spec.timeout) {
         Ok(t) => {
-            let machine = match (t.machine, fallback) {
-                (_, Some(m)) => m,
-                (Some((before, after)), None) => cores::judge(before, after, t.run.wall, t.cpu),
-                (None, None) => Machine {
+            let machine = match t.machine {
+                Some((before, after)) => cores::judge(before, after, t.run.wall, t.cpu),
+                None => Machine {
                     free: false,
-                    evidence: "no evidence about the machine".to_string(),
+                    evidence: "no /proc/stat on this system: nothing tells whether other \
+                               processes or the host took the cores during the run"
+                        .to_string(),
                 },
             };
             (t.run, t.cpu, machine)
@@ -319,17 +283,15 @@ fn run_one<'a>(
         ),
     };
     let verdict = e.spec.check(&run, &machine);
-    let again = verdict.failed_only_on_free_cores() && attempt < ATTEMPTS;
     let row = row(
         Outcome::of(&verdict),
         run.wall,
         cpu,
-        attempt,
         verdict,
         None,
         machine.evidence,
     );
-    ((e, row, run), again)
+    (e, row, run)
 }
 
 /// One row per example for the table: its worst run over all rounds.

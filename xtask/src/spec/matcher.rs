@@ -8,6 +8,9 @@ use std::collections::HashSet;
 use super::pattern::LineMatch;
 use super::*;
 
+/// Most lines of one output stream that are matched.
+pub(super) const MAX_OUTPUT_LINES: usize = 20_000;
+
 impl Stream {
     pub(super) fn patterns(&self) -> impl Iterator<Item = &Pattern> {
         self.items
@@ -26,6 +29,9 @@ impl Stream {
             .chain(&self.forbidden)
     }
 
+    /// Output longer than this is refused, not matched: matching costs up to
+    /// output lines x spec lines (see `xtask/README.md`), and no example
+    /// prints a tenth of it.
     pub(super) fn check(
         &self,
         name: &'static str,
@@ -34,6 +40,20 @@ impl Stream {
         verdict: &mut Verdict,
     ) {
         let lines: Vec<&str> = text.lines().collect();
+        if lines.len() > MAX_OUTPUT_LINES {
+            verdict.failures.push(Failure {
+                stream: Some(name),
+                spec_line: None,
+                output_line: None,
+                reason: format!(
+                    "printed {} lines on {name}; the verifier matches at most \
+                     {MAX_OUTPUT_LINES} (a runaway example, or a spec for another program)",
+                    lines.len()
+                ),
+                free_cores: false,
+            });
+            return;
+        }
         let mut matcher = Matcher {
             items: &self.items,
             lines: &lines,

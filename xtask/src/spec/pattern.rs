@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Most `[..]` and `{...}` in one pattern.
+const MAX_PLACEHOLDERS: usize = 64;
+
 impl Pattern {
     pub(super) fn parse(source: &str, spec_line: usize) -> Result<Pattern, ParseError> {
         let mut parts = Vec::new();
@@ -35,6 +38,16 @@ impl Pattern {
             }
         }
         parts.extend(take_text(&mut text));
+        let placeholders = parts.iter().filter(|p| !matches!(p, Part::Text(_))).count();
+        if placeholders > MAX_PLACEHOLDERS {
+            return err(
+                spec_line,
+                format!(
+                    "{placeholders} `[..]` and `{{...}}` in one line; at most {MAX_PLACEHOLDERS} \
+                     (matching a line costs placeholders x characters)"
+                ),
+            );
+        }
         for pair in parts.windows(2) {
             let never = match pair {
                 [Part::Number(_), Part::Number(_)] => true,
@@ -203,11 +216,10 @@ impl Bound {
         let kind = match flag {
             None => Kind::Check,
             Some("free-cores") => Kind::FreeCores,
-            Some("evidence") => Kind::Evidence,
             Some(other) => {
                 return err(
                     n,
-                    format!("unknown condition `{other}` (known: free-cores, evidence)"),
+                    format!("unknown condition `{other}` (known: free-cores)"),
                 );
             }
         };
@@ -270,7 +282,6 @@ impl Bound {
         match self.kind {
             Kind::Check => true,
             Kind::FreeCores => cores_free,
-            Kind::Evidence => false,
         }
     }
 
