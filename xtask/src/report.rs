@@ -261,17 +261,24 @@ pub fn table(rows: &[Row]) -> String {
 /// has free-cores checks. A bound belongs between a program's spread and its
 /// wrong twin's (`xtask/README.md`).
 pub fn distributions(rows: &[Row]) -> String {
-    // (example, spec line, place in the line) -> (bounds, context, values, free values)
-    type Key = (String, usize, usize);
-    let mut seen: Vec<(Key, String, String, Vec<f64>, Vec<f64>)> = Vec::new();
+    /// One number of one spec line: which, and its values over the runs.
+    struct Spread {
+        example: String,
+        spec_line: usize,
+        place: usize,
+        bounds: String,
+        context: String,
+        all: Vec<f64>,
+        free: Vec<f64>,
+    }
+    let mut seen: Vec<Spread> = Vec::new();
     for r in rows {
         let free = r.verdict.cores.as_ref().is_some_and(|c| c.enforced);
         let mut place = (0, 0);
         for n in &r.verdict.numbers {
-            place = if place.0 == n.spec_line {
-                (n.spec_line, place.1 + 1)
-            } else {
-                (n.spec_line, 0)
+            place = match place {
+                (line, k) if line == n.spec_line => (line, k + 1),
+                _ => (n.spec_line, 0),
             };
             let Ok(value) = n.value.parse::<f64>() else {
                 continue;
@@ -279,42 +286,53 @@ pub fn distributions(rows: &[Row]) -> String {
             if !n.bounds.contains("..") {
                 continue;
             }
-            let key = (r.name.clone(), place.0, place.1);
-            let at = match seen.iter().position(|s| s.0 == key) {
-                Some(at) => at,
-                None => {
-                    let context = around(&n.line, &n.value);
-                    seen.push((key, n.bounds.clone(), context, Vec::new(), Vec::new()));
+            let at = seen
+                .iter()
+                .position(|s| (&s.example, s.spec_line, s.place) == (&r.name, place.0, place.1))
+                .unwrap_or_else(|| {
+                    seen.push(Spread {
+                        example: r.name.clone(),
+                        spec_line: place.0,
+                        place: place.1,
+                        bounds: n.bounds.clone(),
+                        context: around(&n.line, &n.value),
+                        all: Vec::new(),
+                        free: Vec::new(),
+                    });
                     seen.len() - 1
-                }
-            };
-            seen[at].3.push(value);
+                });
+            seen[at].all.push(value);
             if free {
-                seen[at].4.push(value);
+                seen[at].free.push(value);
             }
         }
     }
     let stats = |v: &[f64]| {
         let mut v = v.to_vec();
         v.sort_by(f64::total_cmp);
-        let at = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+        let at = |p: f64| fmt(v[((v.len() - 1) as f64 * p).round() as usize]);
         format!(
             "{:>5} {:>10} {:>10} {:>10} {:>10}",
             v.len(),
-            fmt(at(0.0)),
-            fmt(at(0.01)),
-            fmt(at(0.5)),
-            fmt(at(1.0))
+            at(0.0),
+            at(0.01),
+            at(0.5),
+            at(1.0)
         )
     };
     let mut out = String::from(
         "\ndistributions (n, min, 1st percentile, median, max; then free-cores runs only)\n",
     );
-    for ((name, line, _), bounds, context, all, free) in &seen {
-        writeln!(out, "{name}:{line} {{{bounds}}} {context}").unwrap();
-        writeln!(out, "    all  {}", stats(all)).unwrap();
-        if !free.is_empty() {
-            writeln!(out, "    free {}", stats(free)).unwrap();
+    for s in &seen {
+        writeln!(
+            out,
+            "{}:{} {{{}}} {}",
+            s.example, s.spec_line, s.bounds, s.context
+        )
+        .unwrap();
+        writeln!(out, "    all  {}", stats(&s.all)).unwrap();
+        if !s.free.is_empty() {
+            writeln!(out, "    free {}", stats(&s.free)).unwrap();
         }
     }
     out
