@@ -268,8 +268,9 @@ pub fn distributions(rows: &[Row]) -> String {
         place: usize,
         bounds: String,
         context: String,
-        all: Vec<f64>,
-        free: Vec<f64>,
+        /// Each value with its text as printed (`1.00`, not `1`).
+        all: Vec<(f64, String)>,
+        free: Vec<(f64, String)>,
     }
     let mut seen: Vec<Spread> = Vec::new();
     for r in rows {
@@ -301,16 +302,16 @@ pub fn distributions(rows: &[Row]) -> String {
                     });
                     seen.len() - 1
                 });
-            seen[at].all.push(value);
+            seen[at].all.push((value, n.value.clone()));
             if free {
-                seen[at].free.push(value);
+                seen[at].free.push((value, n.value.clone()));
             }
         }
     }
-    let stats = |v: &[f64]| {
+    let stats = |v: &[(f64, String)]| {
         let mut v = v.to_vec();
-        v.sort_by(f64::total_cmp);
-        let at = |p: f64| fmt(v[((v.len() - 1) as f64 * p).round() as usize]);
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let at = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize].1.clone();
         format!(
             "{:>5} {:>10} {:>10} {:>10} {:>10}",
             v.len(),
@@ -336,14 +337,6 @@ pub fn distributions(rows: &[Row]) -> String {
         }
     }
     out
-}
-
-fn fmt(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
 }
 
 /// The words around `value` in `line`, the value itself as `#`: enough to
@@ -534,7 +527,7 @@ mod tests {
         // The speedup: both runs, then the one whose cores were free.
         assert!(d.contains("gil:5 {1.5..} …Speedup: #x…\n"), "{d}");
         assert!(
-            d.contains("    free     1       1.90       1.90       1.90       1.90\n"),
+            d.contains("    free     1        1.9        1.9        1.9        1.9\n"),
             "{d}"
         );
     }
