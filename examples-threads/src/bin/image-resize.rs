@@ -199,10 +199,10 @@ fn timed(input: &Image, threads: usize) -> Result<Way, String> {
 /// the directory cargo marks with `CACHEDIR.TAG` above this executable
 /// (`.../target/release/image-resize` gives `.../target`).
 fn output_dir() -> Result<PathBuf, String> {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        if dir.is_absolute() {
-            return Ok(dir.join("image-resize"));
-        }
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from)
+        && dir.is_absolute()
+    {
+        return Ok(dir.join("image-resize"));
     }
     let exe = std::env::current_exe().map_err(|e| format!("current_exe failed: {e}"))?;
     let target = exe
