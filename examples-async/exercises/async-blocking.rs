@@ -3,7 +3,9 @@
 //!
 //! Goal: the lag meter's worst lag stays at 100 ms or less while client 1
 //! still does its three 0.5 s computations, and the total is 1.5 s, not 3.
-//! Check: `cargo xtask exercise async-blocking`; start again with `--reset`.
+//! Run: `cargo run -p examples-async --example async-blocking`.
+//! Check: `cargo xtask exercise async-blocking` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: nothing stops you: a CPU loop compiles in an
 //! `async fn` as it runs in a coroutine. The fixes are Python's:
 //! `spawn_blocking` (`asyncio.to_thread`) moves the work to another thread;

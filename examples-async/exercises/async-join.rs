@@ -3,7 +3,9 @@
 //! Goal: both tasks start at once and the program takes 2 s, the longest
 //! wait, not 2 + 1 = 3 s; `Task 2 finished` comes a second before `Task 1
 //! finished`. The grader times the run itself.
-//! Check: `cargo xtask exercise async-join`; start again with `--reset`.
+//! Run: `cargo run -p examples-async --example async-join`.
+//! Check: `cargo xtask exercise async-join` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: futures are lazy: `task1()` only builds a value, and
 //! awaiting it runs it to the end before the next line. `tokio::join!`
 //! (Rust's `asyncio.gather`) polls several futures in turn on one thread.

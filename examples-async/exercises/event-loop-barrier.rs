@@ -5,7 +5,9 @@
 //! the three `disconnected` lines (each group in any order), still 3 s in
 //! all. No sleep: a client waits until all three have sent message 3,
 //! with `tokio::sync::Barrier` (the `sync` feature is already listed).
-//! Check: `cargo xtask exercise event-loop-barrier`; start again with `--reset`.
+//! Run: `cargo run -p examples-async --example event-loop-barrier`.
+//! Check: `cargo xtask exercise event-loop-barrier` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: `join!` polls the three futures on the current task,
 //! so they may borrow one barrier from `main`: no `Arc` needed.
 //!

@@ -4,7 +4,9 @@
 //! Goal: both tasks get both locks, `Done` prints and the exit status is 0,
 //! on every run. Today `main` gives up after 2 s, says on stderr who holds
 //! what, and exits with status 3.
-//! Check: `cargo xtask exercise deadlock-order`; start again with `--reset`.
+//! Run: `cargo run -p examples-deadlock --example deadlock-order`.
+//! Check: `cargo xtask exercise deadlock-order` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: the compiler rules out data races, not deadlocks, and
 //! a thread blocked in `lock()` cannot be interrupted: only the process can
 //! end it. The barrier makes the deadlock certain instead of likely.

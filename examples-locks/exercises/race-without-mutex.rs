@@ -3,7 +3,9 @@
 //!
 //! Goal: `Final counter: 20000000` and `Lost updates: 0` on every run,
 //! without a `Mutex`: make each increment one indivisible step.
-//! Check: `cargo xtask exercise race-without-mutex`; start again with `--reset`.
+//! Run: `cargo run -p examples-locks --example race-without-mutex`.
+//! Check: `cargo xtask exercise race-without-mutex` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: a plain shared `u64` would not compile; an atomic does,
 //! and each of its operations is atomic, but a `load` and a `store` are two
 //! operations, whatever their `Ordering`. Updates are lost only while both

@@ -3,7 +3,9 @@
 //!
 //! Goal: the parent prints `Total: 333332833333500000`, the sum the child
 //! computed, after `Main program running`.
-//! Check: `cargo xtask exercise process-result`; start again with `--reset`.
+//! Run: `cargo run -p examples-process --example process-result`.
+//! Check: `cargo xtask exercise process-result` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: nothing about memory: after `fork` the child has its
 //! own copy of every variable, as in Python. A result has to be sent, for
 //! example through a pipe made before the fork (`nix::unistd::pipe`, then
@@ -17,6 +19,7 @@
 //! ```
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use nix::sys::wait::waitpid;
@@ -26,16 +29,18 @@ fn calculate_squares() -> u64 {
     (0..1_000_000u64).map(|i| black_box(i) * i).sum()
 }
 
+// Each process has its own copy of every variable, statics included.
+static TOTAL: AtomicU64 = AtomicU64::new(0);
+
 fn main() {
     let start_time = Instant::now();
-    let mut total = 0;
     // SAFETY: no thread but `main` exists, so the child starts with no lock
     // held by a thread that `fork` did not copy.
     match unsafe { fork() }.expect("fork failed") {
         ForkResult::Child => {
-            // TODO: this sets the child's own copy of `total`; the parent's
+            // TODO: this sets the child's own copy of `TOTAL`; the parent's
             // stays 0. Send the total to the parent instead.
-            total = calculate_squares();
+            TOTAL.store(calculate_squares(), Ordering::Relaxed);
             // SAFETY: `_exit` ends the child at once, without the parent's
             // exit handlers.
             unsafe { nix::libc::_exit(0) }
@@ -45,7 +50,7 @@ fn main() {
             waitpid(child, None).expect("waitpid failed");
         }
     }
-    println!("Total: {total}");
+    println!("Total: {}", TOTAL.load(Ordering::Relaxed));
     let time_taken = start_time.elapsed().as_secs_f64();
     println!("Time taken: {time_taken:.2} seconds");
 }

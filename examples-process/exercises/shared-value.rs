@@ -3,7 +3,9 @@
 //!
 //! Goal: `Total result: 24157817`, fib(35) + fib(36) as the two children
 //! added it, on every run.
-//! Check: `cargo xtask exercise shared-value`; start again with `--reset`.
+//! Run: `cargo run -p examples-process --example shared-value`.
+//! Check: `cargo xtask exercise shared-value` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: Python's `Value('i', 0)` is memory mapped shared
 //! between the processes; here it is an `AtomicU64` in a mapping made
 //! before `fork`, and `fetch_add` is the `get_lock()` block. Which kind of

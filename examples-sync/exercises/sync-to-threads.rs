@@ -4,8 +4,9 @@
 //! three `Starting` lines come first, then the three `Finished` lines, and
 //! `Total time:` is just above 2.00 seconds (the grader times the run
 //! itself, so the printed time must be true).
-//! Check: `cargo xtask exercise sync-to-threads` (it gives a hint per failed
-//! check); start again: `cargo xtask exercise sync-to-threads --reset`.
+//! Run: `cargo run -p examples-sync --example sync-to-threads`.
+//! Check: `cargo xtask exercise sync-to-threads` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: `thread::spawn` returns a `JoinHandle`; `main` must
 //! `join` every one, or the process ends before the downloads do.
 //!

@@ -3,7 +3,9 @@
 //!
 //! Goal: `Downloaded 63 bytes` (each download returns 21), still in about
 //! 2 s: the three downloads must keep overlapping.
-//! Check: `cargo xtask exercise download-sizes`; start again with `--reset`.
+//! Run: `cargo run -p examples-threads --example download-sizes`.
+//! Check: `cargo xtask exercise download-sizes` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: a `move` closure takes its own copy of a `Copy` value
 //! such as `usize`, so adding to it changes nothing in `main`; and a plain
 //! shared `+=` from threads does not compile. A thread can return its
@@ -25,13 +27,14 @@ fn download_file(file_name: &str) -> usize {
 fn main() {
     let start_time = Instant::now();
     let files = ["file1.txt", "file2.txt", "file3.txt"];
-    let mut total_bytes = 0;
+    let total_bytes = 0;
     let mut threads = Vec::new();
     for file in files {
-        // TODO: `move` copies `total_bytes` into each thread, so `main`'s
-        // stays 0. Return the size from the thread and add up what `join`
-        // returns.
-        threads.push(thread::spawn(move || total_bytes += download_file(file)));
+        // TODO: each thread throws its size away, so `total_bytes` stays 0.
+        // Return the size from the thread and add up what `join` returns.
+        threads.push(thread::spawn(move || {
+            download_file(file);
+        }));
     }
     for thread in threads {
         thread.join().unwrap();

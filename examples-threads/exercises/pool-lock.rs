@@ -3,7 +3,9 @@
 //!
 //! Goal: four 1 s downloads on a pool of two workers take 2 s, two at a
 //! time, not 4 s one after another (the grader times the run itself).
-//! Check: `cargo xtask exercise pool-lock`; start again with `--reset`.
+//! Run: `cargo run -p examples-threads --example pool-lock`.
+//! Check: `cargo xtask exercise pool-lock` (`--watch` checks again on every
+//! save, `--hint` gives a first hint, `--reset` starts again).
 //! What Rust changes: std's `Receiver` cannot be cloned, so the workers
 //! share it behind a `Mutex`, and a guard lives until the end of the
 //! statement that made it: in a `while let` condition, that is the end of

@@ -1,15 +1,24 @@
 //! `cargo xtask exercise`: the "what to try" edits as graded exercises.
 //!
-//! An exercise `NAME` lives in `<package>/exercises/` of an example crate
-//! (not `src/bin/`, which verify checks, nor cargo's `examples/`, which
-//! cargo builds): `NAME.rs` is the file the learner edits, `NAME.starter.rs`
-//! its pristine copy (for `--reset`, without git), `NAME.solution.rs` a
-//! reference solution, `NAME.wrong.rs` a plausible wrong one (the grader's
-//! own test, `tests/exercises.rs`, makes sure it fails), `NAME.txt` the spec
-//! of the solved program in the spec language, and `NAME.hints` a hint per
-//! check that can fail. The file to grade is built as a project of its own,
-//! exactly as `copies` builds a copied example (its `//!` header states its
-//! dependencies), then run against the spec by `verify::check_all`.
+//! An exercise `NAME` of an example crate `<package>` is, as in rustlings,
+//! a learner's file and everything else kept apart:
+//!
+//! - `<package>/exercises/NAME.rs`: the file the learner edits, the only
+//!   file in that folder; a `[[example]]` of its package, so cargo, clippy,
+//!   rustfmt and an editor see it (`cargo run -p <package> --example NAME`);
+//! - `<package>/solutions/NAME.rs`: a reference solution, opened on purpose;
+//! - `<package>/expected/exercises/`: the grader's `NAME.txt` (the spec of
+//!   the solved program), `NAME.hints` (a general hint, then one per check
+//!   that can fail) and `NAME.starter.rs`, the file as handed out, which
+//!   `--reset` copies back (a copy, not git: it works in a tarball and
+//!   whatever the learner committed);
+//! - `xtask/tests/fixtures/exercises/NAME.wrong.rs`: a plausible wrong
+//!   solution, the grader's own test fixture (`tests/exercises.rs` makes
+//!   sure it fails).
+//!
+//! The file to grade is built as a project of its own, exactly as `copies`
+//! builds a copied example (its `//!` header states its dependencies), then
+//! run against the spec by `verify::check_all`.
 //!
 //! `docs/exercises.md` is the teachers' guide; the hint format is below
 //! ([`Hints::parse`]).
@@ -19,6 +28,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::catalog::{self, Example, Executables};
 use crate::copies::{self, Project};
@@ -27,16 +37,17 @@ use crate::report::{Outcome, Row};
 use crate::spec::{Failure, Machine, Spec};
 use crate::verify::{self, Error};
 
-/// The files of one exercise, apart from `NAME.txt` and `NAME.hints`.
+/// The program files of one exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
-    /// `NAME.rs`: the learner's file.
+    /// `exercises/NAME.rs`: the learner's file.
     Learner,
-    /// `NAME.starter.rs`: the file as handed out.
+    /// `expected/exercises/NAME.starter.rs`: the file as handed out.
     Starter,
-    /// `NAME.solution.rs`: a reference solution.
+    /// `solutions/NAME.rs`: a reference solution.
     Solution,
-    /// `NAME.wrong.rs`: a plausible wrong solution, which must fail.
+    /// `xtask/tests/fixtures/exercises/NAME.wrong.rs`: a plausible wrong
+    /// solution, which must fail.
     Wrong,
 }
 
@@ -47,15 +58,6 @@ impl Variant {
         Variant::Solution,
         Variant::Wrong,
     ];
-
-    fn suffix(self) -> &'static str {
-        match self {
-            Variant::Learner => "",
-            Variant::Starter => ".starter",
-            Variant::Solution => ".solution",
-            Variant::Wrong => ".wrong",
-        }
-    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -76,24 +78,42 @@ impl Variant {
 pub struct Exercise {
     pub name: String,
     pub package: String,
-    /// `<root>/<package>/exercises`.
-    pub dir: PathBuf,
+    /// The workspace root.
+    pub root: PathBuf,
     pub spec: Spec,
     pub hints: Hints,
 }
 
 impl Exercise {
     pub fn file(&self, variant: Variant) -> PathBuf {
-        self.dir
-            .join(format!("{}{}.rs", self.name, variant.suffix()))
+        let package = self.root.join(&self.package);
+        let name = &self.name;
+        match variant {
+            Variant::Learner => package.join(format!("exercises/{name}.rs")),
+            Variant::Starter => package.join(format!("expected/exercises/{name}.starter.rs")),
+            Variant::Solution => package.join(format!("solutions/{name}.rs")),
+            Variant::Wrong => self
+                .root
+                .join(format!("xtask/tests/fixtures/exercises/{name}.wrong.rs")),
+        }
+    }
+
+    /// The grader's folder for this exercise's package.
+    fn grader_dir(&self) -> PathBuf {
+        self.root.join(&self.package).join("expected/exercises")
     }
 
     pub fn spec_path(&self) -> PathBuf {
-        self.dir.join(format!("{}.txt", self.name))
+        self.grader_dir().join(format!("{}.txt", self.name))
     }
 
     pub fn hints_path(&self) -> PathBuf {
-        self.dir.join(format!("{}.hints", self.name))
+        self.grader_dir().join(format!("{}.hints", self.name))
+    }
+
+    /// The command that runs the learner's file.
+    pub fn run_command(&self) -> String {
+        format!("cargo run -p {} --example {}", self.package, self.name)
     }
 
     /// A path relative to the workspace root, for messages.
@@ -123,6 +143,8 @@ pub const WORDS: [&str; 6] = ["status", "timeout", "wall", "left", "stdout", "st
 /// The hints of one exercise: `KEY: hint`, one a line.
 #[derive(Debug, Clone, Default)]
 pub struct Hints {
+    /// `hint: ...`: the exercise's general hint (`--hint`).
+    pub general: Option<String>,
     entries: Vec<(Key, String)>,
     /// Variants whose failure shows only when two threads or processes run
     /// at the same moment (a lost update): a pass of theirs on busy cores is
@@ -131,7 +153,8 @@ pub struct Hints {
 }
 
 impl Hints {
-    /// Parses a hints file. Blank lines and `# ` comments are skipped; every
+    /// Parses a hints file. Blank lines and `# ` comments are skipped; one
+    /// line `hint: ...` is the general hint, every
     /// other line is `KEY: hint`, where KEY is a spec line number of
     /// `NAME.txt` (`16`), a range of them (`9-13`, for a block whose
     /// failure may name any of its lines), or one of [`WORDS`]. One more
@@ -179,6 +202,12 @@ impl Hints {
             if hint.is_empty() {
                 return Err(format!("{n}: the hint for `{key}` is empty"));
             }
+            if key == "hint" {
+                if hints.general.replace(hint.to_string()).is_some() {
+                    return Err(format!("{n}: a second general hint"));
+                }
+                continue;
+            }
             let key = if let Some(word) = WORDS.iter().find(|w| **w == key) {
                 Key::Word(word)
             } else {
@@ -186,7 +215,7 @@ impl Hints {
                 let parse = |s: &str| s.trim().parse::<usize>().ok();
                 let (Some(a), Some(b)) = (parse(a), parse(b)) else {
                     return Err(format!(
-                        "{n}: `{key}` is not a spec line (`16`), a range (`9-13`) or one of {}",
+                        "{n}: `{key}` is not `hint`, a spec line (`16`), a range (`9-13`) or one of {}",
                         WORDS.join(", ")
                     ));
                 };
@@ -204,6 +233,9 @@ impl Hints {
                 return Err(format!("{n}: a second hint for `{}`", describe(&key)));
             }
             hints.entries.push((key, hint.to_string()));
+        }
+        if hints.general.is_none() {
+            return Err("the general hint (`hint: ...`) is missing".to_string());
         }
         Ok(hints)
     }
@@ -256,30 +288,22 @@ fn failure_word(f: &Failure) -> Option<&'static str> {
     })
 }
 
-/// Every exercise of the workspace, in guide order (section, then name).
-/// Every file an exercise needs must be there and parse: a missing file, a
-/// bad spec or a bad hint line is one error line (bad input).
+/// Every exercise of the workspace, in guide order (section, then name):
+/// one per spec in an `examples-*/expected/exercises/`. Every file an
+/// exercise needs must be there and parse, and its name must be no binary
+/// of its package: a missing file, a bad spec or hint line, or a clash is
+/// one error line (bad input).
 pub fn load(root: &Path) -> Result<Vec<Exercise>, String> {
     let mut exercises = Vec::new();
-    let mut packages: Vec<PathBuf> = fs::read_dir(root)
+    let mut packages: Vec<String> = fs::read_dir(root)
         .map_err(|e| format!("{}: {e}", root.display()))?
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("examples-"))
-                && p.join("exercises").is_dir()
-        })
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with("examples-") && root.join(n).join("expected/exercises").is_dir())
         .collect();
     packages.sort();
-    for pkg in packages {
-        let package = pkg
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let dir = pkg.join("exercises");
+    for package in packages {
+        let dir = root.join(&package).join("expected/exercises");
         let mut names: Vec<String> = fs::read_dir(&dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?
             .filter_map(Result::ok)
@@ -290,7 +314,7 @@ pub fn load(root: &Path) -> Result<Vec<Exercise>, String> {
             .collect();
         names.sort();
         for name in names {
-            exercises.push(load_one(root, &package, &dir, name)?);
+            exercises.push(load_one(root, &package, name)?);
         }
     }
     for (i, e) in exercises.iter().enumerate() {
@@ -308,19 +332,27 @@ pub fn load(root: &Path) -> Result<Vec<Exercise>, String> {
     Ok(exercises)
 }
 
-fn load_one(root: &Path, package: &str, dir: &Path, name: String) -> Result<Exercise, String> {
+fn load_one(root: &Path, package: &str, name: String) -> Result<Exercise, String> {
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let read = |p: &Path| fs::read_to_string(p).map_err(|e| format!("{}: {e}", rel(p)));
-    let spec_path = dir.join(format!("{name}.txt"));
+    let bin = root.join(package).join(format!("src/bin/{name}.rs"));
+    if bin.is_file() {
+        return Err(format!(
+            "{}: an exercise and a binary of {package} are both named `{name}`; rename the exercise",
+            rel(&bin)
+        ));
+    }
+    let grader = root.join(package).join("expected/exercises");
+    let spec_path = grader.join(format!("{name}.txt"));
     let spec_text = read(&spec_path)?;
     let spec = Spec::parse(&spec_text).map_err(|e| format!("{}:{e}", rel(&spec_path)))?;
-    let hints_path = dir.join(format!("{name}.hints"));
+    let hints_path = grader.join(format!("{name}.hints"));
     let hints = Hints::parse(&read(&hints_path)?, &spec_text)
         .map_err(|e| format!("{}:{e}", rel(&hints_path)))?;
     let exercise = Exercise {
         name,
         package: package.to_string(),
-        dir: dir.to_path_buf(),
+        root: root.to_path_buf(),
         spec,
         hints,
     };
@@ -328,8 +360,9 @@ fn load_one(root: &Path, package: &str, dir: &Path, name: String) -> Result<Exer
         let path = exercise.file(v);
         if !path.is_file() {
             return Err(format!(
-                "{}: missing (every exercise has NAME.rs, NAME.starter.rs, NAME.solution.rs, NAME.wrong.rs, NAME.txt and NAME.hints)",
-                rel(&path)
+                "{}: missing (an exercise has its {} file here; docs/exercises.md)",
+                rel(&path),
+                v.label()
             ));
         }
     }
@@ -591,16 +624,27 @@ pub fn render_list(root: &Path, work: &Path, exercises: &[Exercise]) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Grade,
+    Hint,
+    Watch,
     Solution,
     Reset,
 }
 
-/// Runs the command: the list, a grading, the solution or a reset. Returns
-/// the exit status: 0 solved (or done), 1 not yet, 2 bad input.
+/// How often `--watch` looks at the file. Polling one small file costs
+/// nothing measurable, works with every editor's way of saving (in place,
+/// or a new file renamed over the old), on every system, with no crate.
+const WATCH_POLL: Duration = Duration::from_millis(300);
+
+/// Runs the command: the list, a grading, a hint, watching, the solution or
+/// a reset. Returns the exit status: 0 solved (or done), 1 not yet, 2 bad
+/// input.
 pub fn run(root: &Path, name: Option<&str>, action: Action) -> Result<u8, Error> {
     let bad = |message| Error { message, status: 2 };
     let exercises = load(root).map_err(bad)?;
     let work = work_dir(root)?;
+    if action == Action::Watch {
+        return watch(root, &work, &exercises, name);
+    }
     let Some(name) = name else {
         print!("{}", render_list(root, &work, &exercises));
         return Ok(0);
@@ -614,6 +658,14 @@ pub fn run(root: &Path, name: Option<&str>, action: Action) -> Result<u8, Error>
         }
     };
     match action {
+        Action::Hint => {
+            println!(
+                "{}: {}",
+                e.name,
+                e.hints.general.as_deref().unwrap_or("no hint")
+            );
+            Ok(0)
+        }
         Action::Solution => {
             let path = e.file(Variant::Solution);
             let text = fs::read_to_string(&path).map_err(io(&path))?;
@@ -632,35 +684,112 @@ pub fn run(root: &Path, name: Option<&str>, action: Action) -> Result<u8, Error>
             fs::copy(&starter, &learner).map_err(io(&learner))?;
             let _ = fs::remove_file(status_path(&work, &e.name));
             println!(
-                "{} restored from {}; the edited file was saved to {}",
+                "{} restored as it was handed out ({}); the edited file was saved to {}",
                 e.display(root, &learner),
                 e.display(root, &starter),
                 saved.display()
             );
             Ok(0)
         }
-        Action::Grade => {
-            let path = e.file(Variant::Learner);
-            let source = fs::read_to_string(&path).map_err(io(&path))?;
-            let graded = match grade(root, e, Variant::Learner) {
-                Ok(g) => g,
-                // It does not compile: cargo has shown why.
-                Err(err) if err.status == 1 => {
-                    remember(&work, e, &source, Outcome::Failed);
+        Action::Grade | Action::Watch => {
+            let outcome = grade_learner(root, &work, e)?;
+            Ok(u8::from(outcome != Outcome::Passed))
+        }
+    }
+}
+
+/// Grades the learner's file and prints what the learner reads; a file that
+/// does not compile is "not yet" (cargo has shown why).
+fn grade_learner(root: &Path, work: &Path, e: &Exercise) -> Result<Outcome, Error> {
+    let path = e.file(Variant::Learner);
+    let source = fs::read_to_string(&path).map_err(|err| Error {
+        message: format!("{}: {err}", e.display(root, &path)),
+        status: 1,
+    })?;
+    let graded = match grade(root, e, Variant::Learner) {
+        Ok(g) => g,
+        Err(err) if err.status == 1 => {
+            remember(work, e, &source, Outcome::Failed);
+            println!(
+                "\n== exercise {}: not yet: {}\nFix the compiler's errors above in {} and run `cargo xtask exercise {}` again.",
+                e.name,
+                err.message,
+                e.display(root, &path),
+                e.name
+            );
+            return Ok(Outcome::Failed);
+        }
+        Err(err) => return Err(err),
+    };
+    remember(work, e, &source, graded.outcome());
+    print!("{}", explain(root, e, &graded));
+    Ok(graded.outcome())
+}
+
+/// `--watch`, like `rustlings watch`: grades the exercise (`name`, else the
+/// first in list order not solved), then again each time its file changes;
+/// once it passes, moves on to the next one in list order. Ends when every
+/// exercise from there on is solved, or on Ctrl-C, which the interrupt
+/// handler turns into killing and reaping whatever grading was running.
+fn watch(
+    root: &Path,
+    work: &Path,
+    exercises: &[Exercise],
+    name: Option<&str>,
+) -> Result<u8, Error> {
+    crate::interrupt::install();
+    let mut at = match name {
+        Some(n) => exercises
+            .iter()
+            .position(|e| e.name == n)
+            .ok_or_else(|| Error {
+                message: find(exercises, n).err().unwrap_or_default(),
+                status: 2,
+            })?,
+        None => exercises
+            .iter()
+            .position(|e| status(work, e) != "solved")
+            .unwrap_or(0),
+    };
+    loop {
+        let e = &exercises[at];
+        let path = e.file(Variant::Learner);
+        let mut seen = fs::read(&path).ok();
+        if grade_learner(root, work, e)? == Outcome::Passed {
+            match exercises[at + 1..]
+                .iter()
+                .position(|next| status(work, next) != "solved")
+            {
+                Some(k) => {
+                    at += 1 + k;
+                    let next = &exercises[at];
                     println!(
-                        "\n== exercise {}: not yet: {}\nFix the compiler's errors above in {} and run `cargo xtask exercise {}` again.",
-                        e.name,
-                        err.message,
-                        e.display(root, &path),
-                        e.name
+                        "\n== next: {} (guide {}), {}: {}",
+                        next.name,
+                        section_label(&next.spec.section),
+                        next.display(root, &next.file(Variant::Learner)),
+                        next.spec.about
                     );
-                    return Ok(1);
+                    continue;
                 }
-                Err(err) => return Err(err),
-            };
-            remember(&work, e, &source, graded.outcome());
-            print!("{}", explain(root, e, &graded));
-            Ok(u8::from(graded.outcome() != Outcome::Passed))
+                None => {
+                    println!("\nEvery exercise from {} on is solved.", e.name);
+                    return Ok(0);
+                }
+            }
+        }
+        println!(
+            "\nWatching {} (run it: `{}`; Ctrl-C stops).",
+            e.display(root, &path),
+            e.run_command()
+        );
+        loop {
+            std::thread::sleep(WATCH_POLL);
+            let now = fs::read(&path).ok();
+            if now != seen {
+                seen = now;
+                break;
+            }
         }
     }
 }
@@ -702,23 +831,27 @@ Total time: {2.00..2.10} seconds
     #[test]
     fn hints_parse_and_refuse_bad_keys() {
         let h = Hints::parse(
-            "# c\n8-9: the lines\nwall: too quick\n@free-cores starter wrong\n",
+            "# c\nhint: start here\n8-9: the lines\nwall: too quick\n@free-cores starter wrong\n",
             SPEC,
         )
         .unwrap();
         assert_eq!(h.free_cores, [Variant::Starter, Variant::Wrong]);
+        assert_eq!(h.general.as_deref(), Some("start here"));
+        let e = Hints::parse("8: lines\n", SPEC).unwrap_err();
+        assert!(e.contains("general hint"), "{e}");
         for (bad, why) in [
             ("7: a comment line", "not a pattern line"),
             ("3: header", "not a pattern line"),
             ("42: past the end", "not a pattern line"),
             ("9-8: backwards", "backwards"),
-            ("speed: x", "is not a spec line"),
+            ("speed: x", "is not `hint`, a spec line"),
             ("8 no colon", "KEY: hint"),
             ("8:", "empty"),
             ("8: a\n8-8: b", "a second hint"),
             ("@free-cores learner", "takes starter"),
+            ("hint: again", "a second general hint"),
         ] {
-            let e = Hints::parse(bad, SPEC).unwrap_err();
+            let e = Hints::parse(&format!("hint: h\n{bad}"), SPEC).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
     }
@@ -726,7 +859,7 @@ Total time: {2.00..2.10} seconds
     #[test]
     fn every_kind_of_failure_finds_its_hint() {
         let h = Hints::parse(
-            "8-9: lines\nstatus: status\ntimeout: timeout\nwall: wall\nleft: left\nstderr: stderr\n",
+            "hint: h\n8-9: lines\nstatus: status\ntimeout: timeout\nwall: wall\nleft: left\nstderr: stderr\n",
             SPEC,
         )
         .unwrap();

@@ -61,10 +61,11 @@ takes a few minutes and rewrites docs/bench.md and docs/bench.svg.
   --quick       small sizes, under 30 s; writes only to target/bench/";
 
 pub const EXERCISE_HELP: &str = "\
-usage: cargo xtask exercise [NAME] [--solution | --reset]
+usage: cargo xtask exercise [NAME] [--hint | --watch | --solution | --reset]
 
 Exercises for learners (docs/exercises.md): each is one file to edit,
-<package>/exercises/NAME.rs, graded against a spec of the solved program.
+<package>/exercises/NAME.rs, a cargo example of its package (`cargo run -p
+<package> --example NAME`), graded against a spec of the solved program.
 
   (no NAME)     list every exercise: section, status, file to edit, goal;
                 the status is the last grading's (target/exercises/status/)
@@ -72,9 +73,13 @@ Exercises for learners (docs/exercises.md): each is one file to edit,
                 and grade it: each failed check with its spec line, the
                 output line and a hint, and the checks not graded because
                 the cores were busy, with the evidence
-  --solution    print the reference solution (NAME.solution.rs)
-  --reset       restore NAME.rs from NAME.starter.rs (the edited file is
-                saved to target/exercises/NAME/before-reset.rs)
+  --hint        print the exercise's general hint
+  --watch       grade NAME (default: the first not solved) again on every
+                save; once it passes, move on to the next one; Ctrl-C ends
+  --solution    print the reference solution (<package>/solutions/NAME.rs)
+  --reset       restore NAME.rs as it was handed out, from the grader's copy
+                (<package>/expected/exercises/NAME.starter.rs); the edited
+                file is saved to target/exercises/NAME/before-reset.rs
 
 Exit status: 0 solved, 1 not yet (or not judged because the cores were
 busy), 2 bad input.";
@@ -200,6 +205,8 @@ fn parse_inner(
                 let wanted = match arg {
                     Long("solution") => Action::Solution,
                     Long("reset") => Action::Reset,
+                    Long("hint") => Action::Hint,
+                    Long("watch") => Action::Watch,
                     Long("help") | Short('h') => return help(EXERCISE_HELP),
                     Value(n) if name.is_none() => {
                         name = Some(utf8_name("exercise", n)?);
@@ -214,12 +221,17 @@ fn parse_inner(
                     other => return Err(context(other.unexpected())),
                 };
                 if action != Action::Grade && action != wanted {
-                    return Err("exercise: --solution and --reset exclude each other".into());
+                    return Err(
+                        "exercise: --solution, --reset, --hint and --watch exclude each other"
+                            .into(),
+                    );
                 }
                 action = wanted;
             }
-            if name.is_none() && action != Action::Grade {
-                return Err("exercise: --solution and --reset need an exercise NAME".into());
+            if name.is_none() && !matches!(action, Action::Grade | Action::Watch) {
+                return Err(
+                    "exercise: --solution, --reset and --hint need an exercise NAME".into(),
+                );
             }
             Ok(Command::Exercise { name, action })
         }
@@ -315,6 +327,21 @@ mod tests {
                 .contains("one exercise")
         );
         assert!(p(&["exercise", "--reset"]).unwrap_err().contains("need"));
+        assert!(p(&["exercise", "--hint"]).unwrap_err().contains("need"));
+        assert_eq!(
+            p(&["exercise", "--watch"]),
+            Ok(Command::Exercise {
+                name: None,
+                action: Action::Watch
+            })
+        );
+        assert_eq!(
+            p(&["exercise", "race-without-mutex", "--hint"]),
+            Ok(Command::Exercise {
+                name: Some("race-without-mutex".into()),
+                action: Action::Hint
+            })
+        );
         assert!(
             p(&["exercise", "a", "--reset", "--solution"])
                 .unwrap_err()
