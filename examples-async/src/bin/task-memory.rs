@@ -10,7 +10,7 @@
 //! examples-threads.
 //!
 //! What Rust changes: an `async fn` compiles to a value of fixed size holding
-//! exactly what lives across an `.await`; no stack per task.
+//! what lives across an `.await`; no stack per task.
 //!
 //! New here: `tokio::spawn` in a loop, `std::mem::size_of_val` on a future.
 //!

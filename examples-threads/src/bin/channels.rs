@@ -9,7 +9,7 @@
 //! and the slow message.
 //!
 //! What Rust changes: dropping the last `Sender` disconnects the channel and
-//! ends `for item in receiver` (Python needs a sentinel); crossbeam adds
+//! ends `for item in receiver` (Python needed a sentinel before 3.13); crossbeam adds
 //! `select!` and a cloneable `Receiver` to what std's `mpsc` offers.
 //!
 //! New here: `Sender`/`Receiver`, `bounded`/`unbounded`, `select!`, `never()`,

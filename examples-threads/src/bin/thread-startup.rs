@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo run -p examples-threads --bin thread-startup -- 10000`
 //!
-//! Look for: the microseconds per thread: tens, a system call or two and a
+//! Look for: the microseconds per thread: tens, a few system calls and a
 //! trip through the scheduler. Compare `task-startup` and `process-startup`.
 //!
 //! What Rust changes: nothing is hidden: a Rust thread is one OS thread, and
