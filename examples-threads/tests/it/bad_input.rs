@@ -139,10 +139,10 @@ fn guide_programs_panic_when_no_thread_can_be_spawned() {
     }
 }
 
-/// Runs every other spawning binary as an unprivileged user allowed one process:
-/// the binary's own main thread already counts, so its first
-/// `Builder::spawn` fails with EAGAIN. (A limit of 2, as in the issue,
-/// depends on what else that user runs at the moment: 1 fails always.)
+/// Runs every other spawning binary as an unprivileged user allowed one
+/// process: the binary's own main thread already counts, so its first
+/// `Builder::spawn` fails with EAGAIN. (A limit of 2 depends on what else
+/// that user runs at the moment: 1 fails always.)
 #[test]
 fn thread_spawn_failure_is_one_line() {
     for (name, bin) in SPAWNERS {
