@@ -25,8 +25,8 @@ const LABELS: [&str; 6] = [
 const GUIDE_LINES: [(&str, usize); 10] = [
     ("sync", 14),
     ("thread", 14),
-    ("gil", 18),
     ("multithreading", 19),
+    ("gil", 18),
     ("race", 22),
     ("deadlock", 28),
     ("process", 16),
@@ -56,7 +56,10 @@ fn is_fence_start(text: &str) -> bool {
 
 /// The header's paragraphs (a fenced block is one, blank lines and all),
 /// and a problem for every blank line that is not a single separator.
-fn paragraphs<'a>(file: &str, lines: &[(usize, &'a str)]) -> (Vec<Vec<(usize, &'a str)>>, Vec<String>) {
+fn paragraphs<'a>(
+    file: &str,
+    lines: &[(usize, &'a str)],
+) -> (Vec<Vec<(usize, &'a str)>>, Vec<String>) {
     let mut paras: Vec<Vec<(usize, &str)>> = Vec::new();
     let mut problems = Vec::new();
     let mut current: Vec<(usize, &str)> = Vec::new();
@@ -87,7 +90,9 @@ fn paragraphs<'a>(file: &str, lines: &[(usize, &'a str)]) -> (Vec<Vec<(usize, &'
     }
     if blank_before {
         let n = lines.last().map_or(1, |&(n, _)| n);
-        problems.push(format!("{file}:{n}: the header ends with a blank `//!` line"));
+        problems.push(format!(
+            "{file}:{n}: the header ends with a blank `//!` line"
+        ));
     }
     if in_fence {
         problems.push(format!("{file}: a ``` block in the header is not closed"));
@@ -121,12 +126,16 @@ fn layout_problems(file: &str, source: &str) -> Vec<String> {
         } else if next == LABELS.len() && is_fence_start(text) {
             // The ```toml block of `Copy: add to Cargo.toml:`.
         } else if let Some(label) = LABELS.iter().find(|l| text.starts_with(**l)) {
-            let wanted = LABELS.get(next).map_or("nothing".to_string(), |l| format!("`{l}`"));
+            let wanted = LABELS
+                .get(next)
+                .map_or("nothing".to_string(), |l| format!("`{l}`"));
             problems.push(format!(
                 "{file}:{n}: `{label}` repeated or out of order (expected {wanted} here)"
             ));
         } else {
-            let wanted = LABELS.get(next).map_or("nothing".to_string(), |l| format!("`{l}`"));
+            let wanted = LABELS
+                .get(next)
+                .map_or("nothing".to_string(), |l| format!("`{l}`"));
             problems.push(format!(
                 "{file}:{n}: a paragraph with no label (expected {wanted}; the labels are {LABELS:?})"
             ));
@@ -249,7 +258,10 @@ fn every_binary_has_the_header_layout() {
 #[test]
 fn guide_programs_are_as_thin_as_the_guide() {
     let names: Vec<&str> = GUIDE_LINES.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, GUIDE_PROGRAMS, "GUIDE_LINES must list the guide programs");
+    assert_eq!(
+        names, GUIDE_PROGRAMS,
+        "GUIDE_LINES must list the guide programs"
+    );
     let bins = binaries();
     let mut problems = Vec::new();
     for (name, python) in GUIDE_LINES {
@@ -327,7 +339,10 @@ fn a_bad_header_fails_with_file_and_line() {
         thinness_problems("bad.rs", BAD, 0),
         ["bad.rs:9: `Builder` in a guide program: call `thread::spawn` and let a refusal panic"]
     );
-    let long = format!("{}fn main() {{\n    a();\n    b();\n}}\n", "//! Guide.\n".repeat(16));
+    let long = format!(
+        "{}fn main() {{\n    a();\n    b();\n}}\n",
+        "//! Guide.\n".repeat(16)
+    );
     assert_eq!(
         thinness_problems("long.rs", &long, 0),
         ["long.rs:1: 16 header lines besides the ```toml block, at most 15"]

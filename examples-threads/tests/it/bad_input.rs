@@ -135,7 +135,10 @@ fn guide_programs_panic_when_no_thread_can_be_spawned() {
         };
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(101), "{name}: {stderr}");
-        assert!(stderr.contains("failed to spawn thread"), "{name}: {stderr}");
+        assert!(
+            stderr.contains("failed to spawn thread"),
+            "{name}: {stderr}"
+        );
     }
 }
 
