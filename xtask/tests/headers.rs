@@ -38,7 +38,7 @@ const GUIDE_LINES: [(&str, usize); 10] = [
 const MAX_HEADER_LINES: usize = 15;
 
 /// The leading `//!` lines: (line number from 1, text after `//!` and one space).
-fn header(source: &str) -> Vec<(usize, &str)> {
+fn header(source: &str) -> Vec<Line<'_>> {
     source
         .lines()
         .take_while(|l| l.starts_with("//!"))
@@ -54,15 +54,15 @@ fn is_fence_start(text: &str) -> bool {
     text.trim_start().starts_with("```")
 }
 
+/// A numbered header line: (line number from 1, its text).
+type Line<'a> = (usize, &'a str);
+
 /// The header's paragraphs (a fenced block is one, blank lines and all),
 /// and a problem for every blank line that is not a single separator.
-fn paragraphs<'a>(
-    file: &str,
-    lines: &[(usize, &'a str)],
-) -> (Vec<Vec<(usize, &'a str)>>, Vec<String>) {
-    let mut paras: Vec<Vec<(usize, &str)>> = Vec::new();
+fn paragraphs<'a>(file: &str, lines: &[Line<'a>]) -> (Vec<Vec<Line<'a>>>, Vec<String>) {
+    let mut paras: Vec<Vec<Line>> = Vec::new();
     let mut problems = Vec::new();
-    let mut current: Vec<(usize, &str)> = Vec::new();
+    let mut current: Vec<Line> = Vec::new();
     let mut in_fence = false;
     let mut blank_before = false;
     for &(n, text) in lines {
