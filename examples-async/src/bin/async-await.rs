@@ -1,14 +1,13 @@
 //! Guide §10, async/await: two tasks wait at the same time on one thread.
 //!
-//! Look for both `starting` lines at once, `Task 2 finished` a second later,
-//! `Task 1 finished` a second after that, and `Total time: 2.00 seconds`:
-//! the longest wait, not 1 + 2 = 3 s.
-//!
 //! Run: `cargo run -p examples-async`
 //!
-//! What Rust changes: futures are lazy (calling `task1()` runs none of it;
-//! `join!` polls both itself, where `asyncio.gather` schedules Tasks), and
-//! the event loop is a library: tokio's `current_thread` runtime.
+//! Look for: both `starting` lines at once, `Task 2 finished` a second later,
+//! `Task 1 finished` a second after that: `Total time: 2.00 seconds`, not 3.
+//!
+//! What Rust changes: futures are lazy: calling `task1()` runs none of it.
+//!
+//! New here: `async fn`, `.await`, `#[tokio::main]`, `tokio::join!`, a crate.
 //!
 //! Try: `task1().await; task2().await;` instead of `join!`: 3 s.
 //!
@@ -41,8 +40,9 @@ async fn task2() {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let start_time = Instant::now();
-    // Two futures, polled in turn by `join!` until both are done. Here is
-    // where the concurrency comes from; the calls alone did nothing yet.
+    // The calls made two futures and ran nothing. `join!` polls both in turn,
+    // inside this one task, until both are done: the concurrency is here.
+    // (`asyncio.gather` instead wraps each coroutine in a Task of the loop.)
     tokio::join!(task1(), task2());
     println!(
         "Total time: {:.2} seconds",

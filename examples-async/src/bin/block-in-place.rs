@@ -1,14 +1,19 @@
-//! Guide extra answer 3 (a server that must call blocking code): tokio's
+//! Guide extra answer 3, a server that must call blocking code: tokio's
 //! `block_in_place` works on a multi-thread runtime and panics on `current_thread`.
 //!
-//! Look for the two fixes first (each returns after the 0.20 s blocking call
+//! Run: `cargo run -p examples-async --bin block-in-place`
+//!
+//! Look for: the two fixes first (each returns after the 0.20 s blocking call
 //! while a timer task beside it keeps ticking), then, on purpose, the panic:
 //! "can call blocking only when running on the multi-threaded runtime", and
 //! exit status 101.
-//! Run: `cargo run -p examples-async --bin block-in-place`
+//!
 //! What Rust changes: the check is at run time, not compile time: the same
 //! call compiles on both runtimes. `block_in_place` needs tokio's
 //! `rt-multi-thread` feature (and that runtime); `spawn_blocking` works on both.
+//!
+//! New here: `runtime::Builder` (a runtime built by hand), `block_on`.
+//!
 //! Try: move the pitfall first, or give the multi-thread runtime 1 worker.
 //!
 //! Copy: add to Cargo.toml:

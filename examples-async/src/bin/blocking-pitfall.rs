@@ -1,15 +1,17 @@
-//! Guide tip 6, "avoid blocking in async": one blocking call freezes every
-//! task on the thread, measured by a lag meter, then fixed three ways.
-//!
-//! Look at the two blocked runs: worst lag about 600 ms (client 1's three
-//! blocking steps back to back) and the total doubled from 0.6 s to 1.2 s;
-//! each fix brings the lag back to milliseconds and the total to 0.6 s.
+//! Guide tip 6, avoid blocking in async: one blocking call freezes every task
+//! on the thread, measured by a lag meter, then fixed three ways.
 //!
 //! Run: `cargo run -p examples-async --bin blocking-pitfall`
+//!
+//! Look for: the two blocked runs: worst lag about 600 ms (client 1's three
+//! blocking steps back to back) and the total doubled from 0.6 s to 1.2 s;
+//! each fix brings the lag back to milliseconds and the total to 0.6 s.
 //!
 //! What Rust changes: nothing stops you: `std::thread::sleep` compiles in an
 //! `async fn`. The fixes are Python's: the async call, a thread for a call
 //! that must block (`spawn_blocking`), yield points (`yield_now`).
+//!
+//! New here: `spawn_blocking`, `yield_now`, `tokio::spawn` for the lag meter.
 //!
 //! Try: make `STEP` longer: the blocked lags grow, the fixed ones stay.
 //!

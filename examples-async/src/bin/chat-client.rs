@@ -1,14 +1,18 @@
-//! Guide §11: a terminal client for `chat-server`, with no event loop at all.
-//!
-//! Look at what one connection needs: two threads, one copying the keyboard
-//! to the server, one copying the server to the screen. When the server
-//! closes the connection the client says so and exits.
+//! Guide §11, the event loop's chat from the other side: a terminal client for
+//! `chat-server` with no event loop at all, two threads for one connection.
 //!
 //! Run: `cargo run -p examples-async --bin chat-client` (after starting
 //! `chat-server`); a port may follow: `-- 7000`. Ctrl-D leaves.
 //!
-//! What Rust changes: a `TcpStream` is `Read` and `Write` for `&TcpStream`
-//! too, so two threads can share one through `try_clone` without a lock.
+//! Look for: one thread copying the keyboard to the server, one copying the
+//! server to the screen; when the server closes the connection the client
+//! says so and exits.
+//!
+//! What Rust changes: `Read` and `Write` are implemented for `&TcpStream` too,
+//! and `try_clone` gives the keyboard thread its own handle to the same
+//! socket: no lock.
+//!
+//! New here: `TcpStream`, `io::copy`, `Shutdown::Write`, a detached thread.
 //!
 //! Try: stop the server while the client runs.
 //!

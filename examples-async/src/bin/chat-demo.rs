@@ -1,16 +1,19 @@
-//! Guide §11: the chat server and five scripted clients in one process, so
-//! the server can be watched without a second terminal; it stops by itself.
+//! Guide §11, the event loop's chat for real: the chat server and five scripted
+//! clients in one process, so the server can be watched without a second
+//! terminal; it stops by itself.
 //!
-//! Look at who sees what (`[name] line`): a conversation, a 1 MiB line
+//! Run: `cargo run -p examples-async --bin chat-demo`
+//!
+//! Look for: who sees what (`[name] line`): a conversation, a 1 MiB line
 //! without a newline refused after 8 KiB, a client that vanishes mid-line,
 //! a newcomer afterwards, and the graceful shutdown Ctrl-C starts in
 //! `chat-server`: each client gets what it is owed, then "shutting down".
 //! Each step waits for the line it caused: the transcript has one order.
 //!
-//! Run: `cargo run -p examples-async --bin chat-demo`
-//!
 //! What Rust changes: the clients are futures on the server's own thread;
 //! `tokio::spawn` runs the server beside them, no second thread needed.
+//!
+//! New here: `TcpStream::into_split`, `oneshot` channels, `BufReader::lines`.
 //!
 //! Try: make carol's line 8192 bytes plus a newline: it gets through.
 //!

@@ -1,15 +1,18 @@
-//! Guide §11 for real: the chat server the event loop's sleeps stand for.
-//!
-//! Look at its log while clients come and go: joins, leaves, a line over
-//! 8 KiB refused, a connection that sends no name dropped after 5 s, the
-//! connection cap, `accept` failures backed off. The server is `src/chat.rs`.
+//! Guide §11, the event loop for real: the chat server the event loop's
+//! sleeps stand for. The server is `src/chat.rs`.
 //!
 //! Run: `cargo run -p examples-async --bin chat-server`, then in other
 //! terminals `cargo run -p examples-async --bin chat-client` (or `nc
 //! 127.0.0.1 6142`). Arguments: `[PORT [MAX_CONNECTIONS [NAME_SECONDS]]]`.
 //!
+//! Look for: its log while clients come and go: joins, leaves, a line over
+//! 8 KiB refused, a connection that sends no name dropped after 5 s, the
+//! connection cap, `accept` failures backed off.
+//!
 //! What Rust changes: no buffer is bounded unless you bound it; the compiler
 //! checks that each task owns what it uses (the stream split in two halves).
+//!
+//! New here: `TcpListener`, `select!` over SIGINT and SIGTERM (`tokio::signal::unix`).
 //!
 //! Try: press Ctrl-C with clients connected: each is told "shutting down"
 //! after its last messages, and the server exits 0 within 3 s (SIGTERM too).

@@ -1,14 +1,19 @@
-//! Guide extra answer 3, "database queries (fetching user data in a banking
-//! app)": 20 concurrent requests share a pool of 5 connections.
+//! Guide extra answer 3, database queries: 20 concurrent requests share a
+//! pool of 5 connections.
 //!
-//! Look for at most 5 connections in use at once (measured), the total near
+//! Run: `cargo run -p examples-async --bin db-pool`
+//!
+//! Look for: at most 5 connections in use at once (measured), the total near
 //! ceil(20/5) x 100 ms = 0.40 s, and request 21, which waits at most 150 ms
 //! for a connection, giving up with one line while the others finish.
-//! Run: `cargo run -p examples-async --bin db-pool`
+//!
 //! What Rust changes: the pool is a `Semaphore` (one permit per connection)
 //! beside the idle connections; a checked-out connection is a guard that
 //! goes back to the pool when dropped, on every path, so none leaks. A real
 //! project uses `sqlx::Pool` or `deadpool`, built the same way.
+//!
+//! New here: `Semaphore`, `OwnedSemaphorePermit`, `JoinSet`, `timeout`, `Drop`.
+//!
 //! Try: set `POOL_SIZE` to 20 (no waiting), or `IMPATIENT` to 1 s.
 //!
 //! Copy: add to Cargo.toml:

@@ -1,14 +1,13 @@
 //! Guide §11, the event loop: three chat clients share one thread.
 //!
-//! Look at the last round: a client has no `.await` between its third
-//! message and its goodbye, so `Client 0 sent message 3` is followed at once
-//! by `Client 0 disconnected` (the guide prints all the `sent` lines first).
-//! Within a round the clients' order is free; rounds are a second apart.
-//!
 //! Run: `cargo run -p examples-async --bin event-loop`
 //!
-//! What Rust changes: the event loop is not part of the language; tokio's
-//! `current_thread` runtime is one (`mini-executor` builds a toy one).
+//! Look for: rounds a second apart, clients in any order within one, and each
+//! `sent message 3` followed at once by that client's `disconnected`.
+//!
+//! What Rust changes: the event loop is a library: tokio's `current_thread` runtime.
+//!
+//! New here: `.await` inside a `for` loop, three futures in one `join!`.
 //!
 //! Try: `tokio::task::yield_now().await;` before `disconnected`: the guide's order.
 //!

@@ -1,15 +1,18 @@
-//! Guide §11: who resumes a paused coroutine? An event loop built from std,
-//! running the §11 clients: a run queue, wakers, a timer thread.
-//!
-//! Look for the lines of `event-loop` in the same ~3 s, but in a fixed
-//! order: the queue is first-in first-out and the timer wakes in deadline
-//! order, so the clients keep their order every round, as in CPython.
+//! Guide §11, the event loop built by hand: who resumes a paused coroutine? An
+//! executor from std alone runs the §11 clients: a run queue, wakers, a timer
+//! thread.
 //!
 //! Run: `cargo run -p examples-async --bin mini-executor`
+//!
+//! Look for: the lines of `event-loop` in the same ~3 s, but in a fixed
+//! order: the queue is first-in first-out and the timer wakes in deadline
+//! order, so the clients keep their order every round, as in CPython.
 //!
 //! What Rust changes: an `async fn` is a `Future` whose `poll` runs to the
 //! next `.await` that is not ready and returns `Pending`, keeping the `Waker`
 //! it was given; an executor polls what was woken and blocks while nothing was.
+//!
+//! New here: `Future::poll`, `Poll`, `Context`, `Waker` and the `Wake` trait, `Pin`.
 //!
 //! Try: a `println!` in `wake`, to see every wake-up.
 //!

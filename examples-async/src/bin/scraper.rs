@@ -1,15 +1,20 @@
-//! Guide extra answer 3, "web scrapers fetching thousands of URLs": 1,000
-//! pages with at most K requests in flight, a `tokio::sync::Semaphore` as the limit.
+//! Guide extra answer 3, web scrapers fetching thousands of URLs: 1,000 pages
+//! with at most K requests in flight, a `tokio::sync::Semaphore` as the limit.
 //!
-//! Look for `max in flight`, counted by the server, never above the limit, and
-//! the total near ceil(N/K) x latency; with no limit the server refuses (503)
-//! and retries cannot save every page; one at a time takes N x latency.
 //! Run: `cargo run -p examples-async --bin scraper` (it starts its own server),
 //! or `scraper [--count N] [--limit K] [URL_PREFIX]` (URL i is the prefix + i).
+//!
+//! Look for: `max in flight`, counted by the server, never above the limit, and
+//! the total near ceil(N/K) x latency; with no limit the server refuses (503)
+//! and retries cannot save every page; one at a time takes N x latency.
+//!
 //! What Rust changes: a permit is taken *before* a task is spawned, so no more
 //! than K tasks even exist; every request has a timeout; each failure is a
 //! value, counted by cause. A real project uses `reqwest` (on `hyper`); this
 //! hand-written HTTP/1.1 GET (Content-Length or connection close) shows the I/O.
+//!
+//! New here: `acquire_owned`, `JoinSet`, `timeout`, each failure a value with its cause.
+//!
 //! Try: `-- --limit 200` (above the server's capacity of 100), or `-- --limit 1`.
 //!
 //! Copy: add to Cargo.toml:

@@ -1,15 +1,20 @@
-//! Guide extra answer 3 (servers and scrapers wait on two things at once):
+//! Guide extra answer 3, servers and scrapers wait on two things at once:
 //! `select!` with a timer beside a read that is not cancellation-safe loses
 //! data when the timer wins; then two fixes.
 //!
-//! Look for the same input (5 frames of 10 bytes, each sent in two halves
+//! Run: `cargo run -p examples-async --bin select-cancel`
+//!
+//! Look for: the same input (5 frames of 10 bytes, each sent in two halves
 //! 100 ms apart, beside a 30 ms heartbeat timer): `read_exact` loses every
 //! byte, both fixes lose none, and the timer fires as often in all three.
-//! Run: `cargo run -p examples-async --bin select-cancel`
+//!
 //! What Rust changes: a future that loses a `select!` is dropped, and with it
 //! whatever it had read: `read_exact` keeps its progress inside itself. Fix 1
 //! keeps one future alive across iterations (`tokio::pin!`, `&mut read`);
 //! fix 2 uses `read`, which is cancellation-safe, into a buffer outside the loop.
+//!
+//! New here: `tokio::select!`, `tokio::pin!`, `tokio::io::duplex`.
+//!
 //! Try: set `HEARTBEAT` to 150 ms: the broken loop now gets some frames whole.
 //!
 //! Copy: add to Cargo.toml:

@@ -1,15 +1,18 @@
-//! Guide, extra answer 2 ("coroutines ~kilobytes"): what an idle task costs.
-//!
-//! Spawns N sleeping tokio tasks on one thread, waits until each has been
-//! polled once, and divides the growth of anonymous resident memory
-//! (`RssAnon`) by N. Look at the resident memory per task: a few hundred
-//! bytes, close to the future's size (printed too) plus tokio's header.
-//! Compare `thread-memory` in examples-threads.
+//! Guide extra answer 2, memory per coroutine ("~kilobytes"): what an idle
+//! task costs. Spawns N sleeping tokio tasks on one thread, waits until each
+//! has been polled once, and divides the growth of anonymous resident memory
+//! (`RssAnon`) by N.
 //!
 //! Run: `cargo run -p examples-async --bin task-memory -- 1000000`
 //!
+//! Look for: the resident memory per task: a few hundred bytes, close to the
+//! future's size (printed too) plus tokio's header. Compare `thread-memory` in
+//! examples-threads.
+//!
 //! What Rust changes: an `async fn` compiles to a value of fixed size holding
-//! exactly what lives across an `.await`; no stack per task.
+//! what lives across an `.await`; no stack per task.
+//!
+//! New here: `tokio::spawn` in a loop, `std::mem::size_of_val` on a future.
 //!
 //! Try: a `[u8; 1024]` that lives across the sleep: both numbers grow 1 KiB.
 //!

@@ -1,13 +1,16 @@
-//! Guide §10 scaled up: N async tasks that each wait 2 seconds, all at once.
-//!
-//! Look at the ratio of the total to the ideal 2 s for a million tasks: a
-//! fraction above 1, on a single thread; what is added is the runtime's own
-//! work (create, poll, wake N tasks). Compare `thread-sleepers`.
+//! Guide §10, async/await, scaled up: N async tasks that each wait 2 seconds,
+//! all at once.
 //!
 //! Run: `cargo run -p examples-async --bin task-sleepers -- 1000000`
 //!
+//! Look for: the ratio of the total to the ideal 2 s for a million tasks: a
+//! fraction above 1, on a single thread; what is added is the runtime's own
+//! work (create, poll, wake N tasks). Compare `thread-sleepers`.
+//!
 //! What Rust changes: a `JoinHandle` is itself a future (the task's output,
 //! or its panic as an error); tokio's timer wheel makes a million timers cheap.
+//!
+//! New here: `tokio::spawn`, awaiting a task's `JoinHandle`.
 //!
 //! Try: `std::thread::sleep` in the task instead: N times 2 seconds.
 //!

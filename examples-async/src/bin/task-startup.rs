@@ -1,14 +1,16 @@
-//! Guide §10/§11 and the summary table: how long it takes to start a task.
-//!
-//! Spawns N tokio tasks one after another on one thread, each doing nothing,
-//! awaiting each before the next: allocation, the run queue, the output back
-//! through the `JoinHandle`. Look at the microseconds per task: a fraction of
-//! one, no system call. Compare `thread-startup` and `process-startup`.
+//! Guide §10, what starting a task costs: N tokio tasks one after another on
+//! one thread, each doing nothing, each awaited before the next: allocation,
+//! the run queue, the output back through the `JoinHandle`.
 //!
 //! Run: `cargo run -p examples-async --bin task-startup -- 1000000`
 //!
+//! Look for: the microseconds per task: a fraction of one, no system call.
+//! Compare `thread-startup` and `process-startup`.
+//!
 //! What Rust changes: a task is a future plus a small header in one heap
 //! allocation, scheduled by the runtime, not the OS.
+//!
+//! New here: `tokio::spawn(...).await`, `std::hint::black_box`.
 //!
 //! Try: the multi-threaded runtime (`rt-multi-thread`) and compare.
 //!

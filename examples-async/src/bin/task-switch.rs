@@ -1,14 +1,17 @@
-//! Guide §11: what it costs to hand work from one task to another.
-//!
-//! Two tokio tasks on one thread play ping-pong over two channels, N round
-//! trips; a hand-over is one future returning `Pending` and the next being
-//! polled, no system call. Look at the microseconds per round trip and
-//! compare `thread-switch`, where each hand-over goes through the kernel.
+//! Guide §11, what it costs to hand work from one task to another: two tokio
+//! tasks on one thread play ping-pong over two channels, N round trips; a
+//! hand-over is one future returning `Pending` and the next being polled, no
+//! system call.
 //!
 //! Run: `cargo run -p examples-async --bin task-switch -- 1000000`
 //!
+//! Look for: the microseconds per round trip, and compare `thread-switch`,
+//! where each hand-over goes through the kernel.
+//!
 //! What Rust changes: `recv().await` gives the thread back to the runtime; a
 //! `std::sync::mpsc` receiver here would block the only thread: a deadlock.
+//!
+//! New here: `tokio::sync::mpsc`, `recv().await`.
 //!
 //! Try: that `std::sync::mpsc` receiver.
 //!

@@ -1,14 +1,19 @@
-//! Guide extra answer 3, "web servers (FastAPI handling client requests)": an
-//! HTTP server on one thread where every request awaits a database query.
+//! Guide extra answer 3, web servers handling client requests: an HTTP server
+//! on one thread where every request awaits a database query.
 //!
-//! Look for 100 requests answered in about one query's time (0.2 s), not the
-//! sequential 100 x 0.2 s, and the server counting 100 in progress at once.
 //! Run: `cargo run -p examples-async --bin web-server -- demo` (a built-in
 //! load), or without `-- demo` and then `curl -i http://127.0.0.1:8080/user/42`.
+//!
+//! Look for: 100 requests answered in about one query's time (0.2 s), not the
+//! sequential 100 x 0.2 s, and the server counting 100 in progress at once.
+//!
 //! What Rust changes: nothing runs in parallel; while a request awaits its
 //! query the one thread serves the others. Limits are explicit: a request head
 //! over 8 KiB gets 431, a client silent for 5 s gets 408. A real project uses
 //! `axum` (on `hyper`); this hand-written HTTP/1.1 shows what it does for you.
+//!
+//! New here: `TcpListener::accept` in a loop, a task per connection, `timeout`.
+//!
 //! Try: replace `sleep(QUERY_TIME).await` with `std::thread::sleep(QUERY_TIME)`.
 //!
 //! Copy: add to Cargo.toml:

@@ -483,7 +483,7 @@ fn small_load() {
 /// The full load run: 200 clients x 100 lines. Prints what it saw,
 /// including the server's peak resident memory.
 #[test]
-#[ignore = "the full load run; see the crate README"]
+#[ignore = "the full load run; see tests/README.md"]
 fn full_load() {
     let server = Server::start();
     let report = runtime().block_on(load(&server, 200, 100, 50));

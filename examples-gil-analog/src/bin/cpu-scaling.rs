@@ -1,15 +1,18 @@
-//! Guide §4 and tip 4: the same CPU-bound work split between 1, 2, ... up to
-//! MAX_THREADS threads (default: the core count), on real threads and under
-//! the GIL analog, best of three interleaved rounds each.
+//! Guide §4, the GIL, against tip 4: the same CPU-bound work split between 1,
+//! 2, ... up to MAX_THREADS threads (default: the core count), on real threads
+//! and under the GIL analog, best of three interleaved rounds each.
 //!
-//! Look at the two speedups (each against one thread of its kind): real
+//! Run: `cargo run -p examples-gil-analog --bin cpu-scaling -- [MAX_THREADS] [REPS]`
+//!
+//! Look for: the two speedups (each against one thread of its kind): real
 //! threads gain about one per free core, then stop; the GIL analog stays
 //! near 1.0x. The `Busy` lines are the evidence: cores busy, and CPU per
 //! unit of work near 1.00x when the cores were really free.
 //!
-//! Run: `cargo run -p examples-gil-analog --bin cpu-scaling -- [MAX_THREADS] [REPS]`
-//!
 //! What Rust changes: no GIL, so threads, not processes, for CPU-bound work.
+//!
+//! New here: splitting a range into equal parts, optional arguments with defaults.
+//!
 //! Try: a MAX_THREADS above the core count: more threads only add switching.
 //!
 //! Copy: the whole crate: this file uses its library (`src/gil.rs`,

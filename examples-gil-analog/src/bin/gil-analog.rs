@@ -1,14 +1,17 @@
-//! Guide §4, measured: the guide's work on one thread, two real threads and
-//! two threads under a GIL analog (a lock handed over every 5 ms, like
-//! CPython's); and two sleeping threads under the same lock.
+//! Guide §4, the GIL, measured: the guide's work on one thread, two real
+//! threads and two threads under a GIL analog (a lock handed over every 5 ms,
+//! like CPython's); and two sleeping threads under the same lock.
+//!
+//! Run: `cargo run -p examples-gil-analog --bin gil-analog`
 //!
 //! Look for: sleepers overlap (0.50 s) when they release the lock; real
 //! threads ~2.0x with 2 cores busy; the GIL analog ~1.0x, never above 1 core
 //! busy. `CPU per unit of work` near 1.00x shows the cores really were free.
 //!
-//! Run: `cargo run -p examples-gil-analog --bin gil-analog`
-//!
 //! What Rust changes: no GIL, so threads are the tool for CPU-bound work too.
+//!
+//! New here: a lock shared by `static`, `thread::scope`, the process CPU-time clock.
+//!
 //! Try: `taskset -c 0` before the command: on one core no speedup is left.
 //!
 //! Copy: the whole crate: this file uses its library (`src/gil.rs`,

@@ -1,19 +1,24 @@
-//! Guide §6, the cheaper fix for a counter: one atomic read-modify-write.
+//! Guide §6, synchronization: the cheaper fix for one counter, an atomic add.
 //!
-//! Look for `Final counter: 200000`, every run: `fetch_add(1)` reads, adds
-//! and writes as one indivisible step, so no update is lost, with no lock.
 //! Run: `cargo run -p examples-locks --bin race-atomic`
-//! What Rust changes: atomic integers are in `std`. `fetch_add` is one
-//! instruction (`lock xadd` on x86); a mutex needs a lock and an unlock, and
-//! a sleep and a wake-up when contended. One number: an atomic; several
-//! values that change together: a `Mutex`.
+//!
+//! Look for: `Final counter: 200000`, every run: `fetch_add(1)` reads, adds
+//! and writes as one indivisible step, so no update is lost, with no lock.
+//!
+//! What Rust changes: atomic integers are in `std`. `fetch_add` is one locked
+//! instruction on x86; a mutex needs a lock and an unlock, and a sleep and a
+//! wake-up when contended. One number: an atomic; several values that change
+//! together: a `Mutex`.
+//!
+//! New here: `AtomicU64`, `fetch_add`, `Ordering::Relaxed`, a `static` shared
+//! without `mut`.
+//!
 //! Try: replace `fetch_add` with a `load` and a `store`, as `race-unlocked`.
 //!
 //! Copy: std only, no dependencies.
 
-use std::process;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread::{self, JoinHandle};
+use std::thread;
 
 /// Atomics need no lock and no `mut`: `fetch_add` takes `&self`, so a plain
 /// `static` can be shared by every thread.
@@ -32,19 +37,10 @@ fn increment_counter() {
 
 fn main() {
     SHARED_COUNTER.store(0, Ordering::Relaxed);
-    let thread1 = spawn(increment_counter);
-    let thread2 = spawn(increment_counter);
+    let thread1 = thread::spawn(increment_counter);
+    let thread2 = thread::spawn(increment_counter);
     // `join` returns `Err` only if the thread panicked.
     thread1.join().unwrap();
     thread2.join().unwrap();
     println!("Final counter: {}", SHARED_COUNTER.load(Ordering::Relaxed));
-}
-
-/// `thread::spawn` panics when the OS refuses a thread (a process limit);
-/// `Builder::spawn` returns the error, printed here as one line.
-fn spawn(task: fn()) -> JoinHandle<()> {
-    thread::Builder::new().spawn(task).unwrap_or_else(|e| {
-        eprintln!("error: spawning a thread failed: {e}");
-        process::exit(1)
-    })
 }

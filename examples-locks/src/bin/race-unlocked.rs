@@ -1,22 +1,25 @@
-//! Guide §6, the race condition: the same counter without the lock loses
-//! updates.
+//! Guide §6, race conditions: the same counter without the lock loses updates.
 //!
-//! Look at `Lost updates:`: it changes from run to run, usually millions on
-//! two free cores, possibly none on a busy one, never more than the total.
 //! Run: `cargo run -p examples-locks --bin race-unlocked`
-//! What Rust changes: a plain shared `u64` does not compile (a data race);
-//! this race condition does: `load`, add 1, `store` on an atomic, each step
-//! atomic, the three together not. `race` (a `Mutex`) and `race-atomic`
-//! (one `fetch_add`) fix it.
+//!
+//! Look for: `Lost updates:`, different every run: usually millions on two
+//! free cores, possibly none on a busy one, never more than the total.
+//!
+//! What Rust changes: a plain `u64` shared by two threads needs `unsafe` to
+//! compile (a data race); this race condition compiles: `load`, add 1, `store`
+//! on an atomic, each step atomic, the three together not. `race` (a `Mutex`)
+//! and `race-atomic` (one `fetch_add`) fix it.
+//!
+//! New here: `load` and `store`, `std::hint::black_box`, a spinning start line.
+//!
 //! Try: `INCREMENTS = 100_000`, the guide's number, a few runs: often
 //! nothing is lost, which is what makes races hard to find in testing.
 //!
 //! Copy: std only, no dependencies.
 
 use std::hint::black_box;
-use std::process;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::thread::{self, JoinHandle};
+use std::thread;
 
 static SHARED_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -61,8 +64,8 @@ fn increment_counter() {
 
 fn main() {
     SHARED_COUNTER.store(0, Ordering::Relaxed);
-    let thread1 = spawn(increment_counter);
-    let thread2 = spawn(increment_counter);
+    let thread1 = thread::spawn(increment_counter);
+    let thread2 = thread::spawn(increment_counter);
     // `join` returns `Err` only if the thread panicked.
     thread1.join().unwrap();
     thread2.join().unwrap();
@@ -71,13 +74,4 @@ fn main() {
     let counter = SHARED_COUNTER.load(Ordering::Relaxed);
     println!("Final counter: {counter}");
     println!("Lost updates: {} of {total}", total - counter);
-}
-
-/// `thread::spawn` panics when the OS refuses a thread (a process limit);
-/// `Builder::spawn` returns the error, printed here as one line.
-fn spawn(task: fn()) -> JoinHandle<()> {
-    thread::Builder::new().spawn(task).unwrap_or_else(|e| {
-        eprintln!("error: spawning a thread failed: {e}");
-        process::exit(1)
-    })
 }

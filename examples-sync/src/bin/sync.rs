@@ -1,13 +1,15 @@
 //! Guide §1, synchronous programming: three downloads, one after another.
 //!
-//! Look for the start/finish lines strictly alternating, and `Total time:`
-//! just above 6.00 seconds: each "download" is a 2 s sleep standing in for
-//! network I/O, and each returns before the next starts.
 //! Run: `cargo run -p examples-sync`
-//! What Rust changes: nothing yet; synchronous code reads the same in every
-//! language. `Instant` is a monotonic clock, the one for durations.
-//! Try: make one file sleep longer and watch the total grow by exactly that
-//! much; then compare with `multithreading` in examples-threads.
+//!
+//! Look for: start and finish lines strictly alternating, and `Total time:` just
+//! above 6.00 seconds: each "download" is a 2 s sleep that ends before the next.
+//!
+//! What Rust changes: nothing yet; sequential code reads the same in any language.
+//!
+//! New here: `fn`, `&str`, a `for` loop over an array, `println!`, `Instant`.
+//!
+//! Try: make one file sleep longer and watch the total grow by exactly that much.
 //!
 //! Copy: std only, no dependencies.
 
@@ -22,7 +24,7 @@ fn download_file(file_name: &str) {
 }
 
 fn main() {
-    // `Instant` never jumps backwards, unlike the wall clock.
+    // `Instant` is a monotonic clock: it never jumps backwards, unlike the wall clock.
     let start_time = Instant::now();
     let files = ["file1.txt", "file2.txt", "file3.txt"];
     for file in files {

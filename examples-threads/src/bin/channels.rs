@@ -1,16 +1,19 @@
-//! Guide tip 12 and §5: threads that talk through channels (Python's
-//! `queue.Queue`): back-pressure, `select!` with a timeout, who can receive.
+//! Guide tip 12, channels (Python's `queue.Queue`) between the threads of §5:
+//! back-pressure, `select!` with a timeout, who can receive.
 //!
-//! Look at the producer's time: 0.60 s through `bounded(2)` (it waits for the
+//! Run: `cargo run -p examples-threads --bin channels`
+//!
+//! Look for: the producer's time: 0.60 s through `bounded(2)` (it waits for the
 //! consumer), 0.00 s `unbounded`; the consumer needs 1.20 s either way. The
 //! `select!` timeout fires once, at 0.9 s, between the fast channel closing
 //! and the slow message.
 //!
-//! Run: `cargo run -p examples-threads --bin channels`
-//!
 //! What Rust changes: dropping the last `Sender` disconnects the channel and
-//! ends `for item in receiver` (Python needs a sentinel); crossbeam adds
-//! `select!` and a cloneable `Receiver` to std's `mpsc`.
+//! ends `for item in receiver` (Python needed a sentinel before 3.13); crossbeam adds
+//! `select!` and a cloneable `Receiver` to what std's `mpsc` offers.
+//!
+//! New here: `Sender`/`Receiver`, `bounded`/`unbounded`, `select!`, `never()`,
+//! a thread's return value through `join`.
 //!
 //! Try: `bounded(0)`: every send then waits for a receive (a rendezvous).
 //!

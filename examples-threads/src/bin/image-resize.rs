@@ -1,13 +1,21 @@
 //! Guide extra answer 3, image processing: a picture blurred and halved band
 //! by band on one thread, then on one thread per core.
-//! Look for the speedup (~2.00x on two free cores), cores busy, CPU per unit
+//!
+//! Run: `cargo run -p examples-threads --bin image-resize`
+//!
+//! Look for: the speedup (~2.00x on two free cores), cores busy, CPU per unit
 //! of work (~1.00x: each thread did a core's worth) and one checksum for
 //! every thread count; both pictures are written as PGM under `target/`.
-//! Run: `cargo run -p examples-threads --bin image-resize`
+//!
 //! What Rust changes: no GIL, so threads do what tip 4 needs processes for;
 //! `thread::scope` lets each band borrow the input and its own rows of the
 //! result. Real code uses rayon (`par_chunks_mut`) and an image crate.
+//!
+//! New here: `chunks_mut` (disjoint `&mut` bands), `Builder::spawn_scoped`,
+//! the process CPU-time clock (`clock_gettime`).
+//!
 //! Try: `thread::spawn` for `spawn_scoped`: refused, a band borrows the image.
+//!
 //! Copy: add to Cargo.toml (the profile too: unoptimized, it runs for minutes):
 //!
 //! ```toml

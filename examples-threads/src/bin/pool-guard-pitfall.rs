@@ -1,16 +1,23 @@
 //! Guide extra answer 3, the worker pool behind a server: four workers share
 //! one `Arc<Mutex<Receiver<Job>>>`; where the lock guard dies decides whether
 //! they work at once or one after another.
-//! Look for the totals: 8 jobs of 250 ms take 2.00 s when each worker holds
-//! the guard through its job, 0.50 s when it drops it first; and who ran them.
+//!
 //! Run: `cargo run -p examples-threads --bin pool-guard-pitfall`
+//!
+//! Look for: the totals: 8 jobs of 250 ms take 2.00 s when each worker holds
+//! the guard through its job, 0.50 s when it drops it first; and who ran them.
+//!
 //! What Rust changes: a temporary in a `while let`, `if let` or `match`
 //! scrutinee lives through the whole body, in edition 2024 as in 2021
-//! (measured: both 4x; 2024 only drops an `if let`'s temporaries before its
-//! `else`). A separate `let` ends the guard at its `;`. Jobs sleep, so even
-//! two cores overlap four workers.
+//! (2024 only drops an `if let`'s temporaries before its `else`). A separate
+//! `let` ends the guard at its `;`. Jobs sleep, so even two cores overlap
+//! four workers.
+//!
+//! New here: `Arc<Mutex<Receiver>>`, boxed `FnOnce` jobs, `Barrier`, named threads.
+//!
 //! Try: `loop { if let Ok(job) = rx.lock().unwrap().recv() { job() } else
 //! { break } }` as the first worker: just as slow.
+//!
 //! Copy: std only, no dependencies.
 
 use std::process::ExitCode;

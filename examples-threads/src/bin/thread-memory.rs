@@ -1,14 +1,17 @@
-//! Guide, extra answer 2 ("~8 MB per thread"): what an idle thread really costs.
-//!
-//! Starts N threads, parks them all on a `Barrier`, and divides the growth of
-//! the process's address space (`VmSize`: reserved) and anonymous resident
-//! memory (`RssAnon`: touched) by N. Look at the two per-thread lines: about
-//! 2 MiB reserved (the whole stack), a few KiB resident.
+//! Guide extra answer 2, memory per thread: what an idle thread really costs,
+//! against the guide's "~8 MB per thread". Starts N threads, parks them all on
+//! a `Barrier`, and divides the growth of the address space (`VmSize`:
+//! reserved) and of anonymous resident memory (`RssAnon`: touched) by N.
 //!
 //! Run: `cargo run -p examples-threads --bin thread-memory -- 10000 [STACK_KIB]`
 //!
+//! Look for: the two per-thread lines: about 2 MiB reserved (the whole stack),
+//! a few KiB resident.
+//!
 //! What Rust changes: a 2 MiB default stack (`Builder::stack_size`,
 //! `RUST_MIN_STACK`), and `Builder::spawn` says when the OS refuses a thread.
+//!
+//! New here: `thread::Builder`, `Barrier`, reading `/proc/self/status`.
 //!
 //! Try: 20000 threads, and read the error (the crate README says why).
 //!

@@ -1,16 +1,18 @@
-//! Guide tip 12 (`concurrent.futures`) on §5: the downloads through a fixed
-//! pool of worker threads (the pool is `src/pool.rs` in this crate).
+//! Guide tip 12, `concurrent.futures` on the downloads of §5: a fixed pool of
+//! worker threads (the pool is `src/pool.rs` in this crate).
 //!
-//! Look at the first block: two workers for three 2 s downloads, so
+//! Run: `cargo run -p examples-threads --bin thread-pool`
+//!
+//! Look for: in the first block, two workers for three 2 s downloads, so
 //! `file3.txt` starts only after a `Finished` line and the total is 4 s; with
 //! three workers it is 2 s. `as_completed` prints fastest first. The stderr
 //! line is the panic hook, on the worker, before the pool catches the panic.
 //!
-//! Run: `cargo run -p examples-threads --bin thread-pool`
-//!
 //! What Rust changes: the pool is a channel of boxed closures and a `for`
 //! loop per worker, no lock around the queue; shutdown is dropping the
 //! sender, and the pool joins every worker. For real work use `rayon`.
+//!
+//! New here: a library module of the crate, `Box<dyn FnOnce>`, `panic::set_hook`.
 //!
 //! Try: a pool of 1 (`ThreadPool::new(1)`): the first block then takes 6 s.
 //!

@@ -1,15 +1,17 @@
-//! Guide, extra answer 1: a waiting thread resumes once its event has
-//! happened *and* the OS has put it back on a core.
-//!
-//! Fires each event (a sleep's deadline, a channel `send`, `notify_one`,
-//! `unpark`) ten times while another thread waits, and prints the median and
-//! worst wake-up latency. Look at the medians: microseconds on an idle
-//! machine, milliseconds when runnable threads queue for the cores.
+//! Guide extra answer 1, when a waiting thread resumes: once its event has
+//! happened *and* the OS has put it back on a core. Fires each event (a
+//! sleep's deadline, a channel `send`, `notify_one`, `unpark`) ten times while
+//! another thread waits, and prints the median and worst wake-up latency.
 //!
 //! Run: `cargo run -p examples-threads --bin thread-resume`
 //!
+//! Look for: the medians: microseconds on an idle machine, milliseconds when
+//! runnable threads queue for the cores.
+//!
 //! What Rust changes: no GIL to take back after waking. A `Condvar` or `park`
 //! may wake spuriously, so both waits re-check their condition in a loop.
+//!
+//! New here: `Condvar`, `thread::park` and `Thread::unpark`, `mpsc::channel`.
 //!
 //! Try: a `thread::sleep(1 ms)` polling loop instead of `park` (~1 ms).
 //!

@@ -1,14 +1,17 @@
-//! Guide §5 scaled up: N threads that each wait 2 seconds, all at once.
-//!
-//! Look at the ratio of the total to the ideal 2 s: close to 1 for thousands
-//! of threads, since sleeping threads use no CPU; what grows is the time to
-//! start them. Compare `task-sleepers` in examples-async (a million tasks).
+//! Guide §5, multithreading, scaled up: N threads that each wait 2 seconds,
+//! all at once.
 //!
 //! Run: `cargo run -p examples-threads --bin thread-sleepers -- 10000`
+//!
+//! Look for: the ratio of the total to the ideal 2 s: close to 1 for thousands
+//! of threads, since sleeping threads use no CPU; what grows is the time to
+//! start them. Compare `task-sleepers` in examples-async (a million tasks).
 //!
 //! What Rust changes: no GIL to hand over when a sleeper wakes, and
 //! `Builder::spawn` returns an error, not a panic, when the OS says no more
 //! threads (`ulimit -u`, `threads-max`, memory mappings).
+//!
+//! New here: `thread::Builder`, a count read from the command line.
 //!
 //! Try: 40000 threads, and read the error.
 //!

@@ -1,14 +1,16 @@
-//! Guide summary table: how long does it take to start a thread?
-//!
-//! Starts N threads one after another, each doing nothing, joining each
-//! before the next: the whole life of a thread, `spawn` plus `join`. Look at
-//! the microseconds per thread: tens, a system call or two and a trip
-//! through the scheduler. Compare `task-startup` and `process-startup`.
+//! Guide §5, what starting a thread costs: N threads one after another, each
+//! doing nothing, each joined before the next: the whole life of a thread,
+//! `spawn` plus `join` (the summary table calls threads lightweight).
 //!
 //! Run: `cargo run -p examples-threads --bin thread-startup -- 10000`
 //!
+//! Look for: the microseconds per thread: tens, a few system calls and a
+//! trip through the scheduler. Compare `task-startup` and `process-startup`.
+//!
 //! What Rust changes: nothing is hidden: a Rust thread is one OS thread, and
 //! the closure's return value comes back through `join`.
+//!
+//! New here: `std::hint::black_box`, a thread's return value through `join`.
 //!
 //! Try: `Builder::new().stack_size(64 * 1024)`: the time barely moves.
 //!

@@ -1,15 +1,17 @@
-//! Guide §3 and §5: what it costs to hand work from one thread to another.
-//!
-//! Two threads play ping-pong over two channels, N round trips, each waking
-//! the sleeping partner through the kernel (a context switch). Look at the
-//! microseconds per round trip, then at `task-switch` in examples-async,
-//! where two tokio tasks do the same without the kernel. The number moves
-//! with the machine's load.
+//! Guide §5, what it costs to hand work from one thread to another: two
+//! threads play ping-pong over two channels, N round trips, each waking the
+//! sleeping partner through the kernel (a context switch).
 //!
 //! Run: `cargo run -p examples-threads --bin thread-switch -- 100000`
 //!
+//! Look for: the microseconds per round trip, then `task-switch` in
+//! examples-async, where two tokio tasks do the same without the kernel. The
+//! number moves with the machine's load.
+//!
 //! What Rust changes: `mpsc` channels move ownership of each value; dropping
 //! the sender ends the receiver's loop.
+//!
+//! New here: `mpsc::channel`, `while let Ok(..) = rx.recv()`, `drop`.
 //!
 //! Try: `sync_channel(0)`, a rendezvous channel.
 //!
