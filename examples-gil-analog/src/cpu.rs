@@ -1,10 +1,8 @@
 //! How long a run took and how many cores it kept busy.
 //!
 //! Wall time alone cannot tell a GIL from a busy machine: both make two
-//! threads slow. CPU time can. A GIL never lets a process use more than one
-//! core, and CPU time per unit of work that grows when the work is spread
-//! over threads means the cores were slower than the one that ran it alone
-//! (shared with other programs, or two virtual cores sharing one).
+//! threads slow. CPU time can: a GIL never lets a process keep more than
+//! one core busy, whatever else the machine is doing.
 //!
 //! std has no process CPU-time clock. On Unix it is POSIX's
 //! `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`, through nix; elsewhere the CPU
@@ -33,28 +31,10 @@ impl Usage {
     pub fn cores_busy(&self) -> Option<f64> {
         Some(self.cpu?.as_secs_f64() / self.wall.as_secs_f64())
     }
-
-    /// CPU time per unit of work relative to `base`, a run of the same work:
-    /// about 1.0 when every core ran as fast as `base`'s did.
-    pub fn cpu_relative_to(&self, base: &Usage) -> Option<f64> {
-        Some(self.cpu?.as_secs_f64() / base.cpu?.as_secs_f64())
-    }
-
-    /// `1.98 cores busy, CPU per unit of work 1.02x {base_name}`, the
-    /// evidence printed beside a timing, or why there is none.
-    pub fn evidence(&self, base: &Usage, base_name: &str) -> String {
-        match (self.cores_busy(), self.cpu_relative_to(base)) {
-            (Some(busy), Some(per_unit)) => {
-                format!("{busy:.2} cores busy, CPU per unit of work {per_unit:.2}x {base_name}")
-            }
-            _ => NOT_MEASURED.to_string(),
-        }
-    }
 }
 
 /// What the programs print instead of CPU-time numbers where there are none.
-pub const NOT_MEASURED: &str =
-    "cores busy and CPU per unit of work not measured (no process CPU-time clock here)";
+pub const NOT_MEASURED: &str = "cores busy not measured (no process CPU-time clock here)";
 
 /// Runs `f` and returns its value with its [`Usage`]. The CPU time is the
 /// whole process's, summed over all its threads, finished ones included.
@@ -92,21 +72,13 @@ mod tests {
     }
 
     #[test]
-    fn evidence_is_cores_busy_and_cpu_per_unit() {
-        let (seq, par) = (usage(1000, Some(1000)), usage(500, Some(1020)));
-        assert_eq!(par.cores_busy(), Some(2.04));
-        assert_eq!(
-            par.evidence(&seq, "the sequential run's"),
-            "2.04 cores busy, CPU per unit of work 1.02x the sequential run's"
-        );
+    fn cores_busy_is_cpu_time_over_wall_time() {
+        assert_eq!(usage(500, Some(1020)).cores_busy(), Some(2.04));
     }
 
     /// The path of a system without the clock, exercised here on Unix.
     #[test]
-    fn without_a_cpu_clock_the_evidence_says_not_measured() {
-        let (seq, par) = (usage(1000, None), usage(500, None));
-        assert_eq!(par.cores_busy(), None);
-        assert_eq!(par.cpu_relative_to(&seq), None);
-        assert_eq!(par.evidence(&seq, "the sequential run's"), NOT_MEASURED);
+    fn without_a_cpu_clock_cores_busy_is_not_measured() {
+        assert_eq!(usage(500, None).cores_busy(), None);
     }
 }
