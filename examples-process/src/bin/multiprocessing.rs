@@ -21,8 +21,7 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::{hint::black_box, io::Write, num::NonZeroUsize, time::Instant};
 
-use nix::sys::{mman::MapFlags, mman::ProtFlags, mman::mmap_anonymous, wait::waitpid};
-use nix::unistd::{ForkResult, fork};
+use nix::{sys::mman, sys::wait::waitpid, unistd::ForkResult, unistd::fork};
 
 // The guide passes `result` down every call, unused; it is left out here.
 fn fibonacci(n: u32) -> u64 {
@@ -50,9 +49,9 @@ fn main() {
     // atomics shared between processes lie outside what it formally covers; in practice std's
     // atomics are lock-free (no hidden lock) and work across processes on one machine.
     let size = NonZeroUsize::new(size_of::<AtomicU64>()).unwrap();
-    let flags = ProtFlags::PROT_READ | ProtFlags::PROT_WRITE;
+    let flags = mman::ProtFlags::PROT_READ | mman::ProtFlags::PROT_WRITE;
     // SAFETY: a new mapping at an address the kernel picks overlaps no memory Rust uses.
-    let shared = unsafe { mmap_anonymous(None, size, flags, MapFlags::MAP_SHARED) };
+    let shared = unsafe { mman::mmap_anonymous(None, size, flags, mman::MapFlags::MAP_SHARED) };
     // SAFETY: page-aligned, zero-filled by the kernel (an `AtomicU64` of 0), never unmapped,
     // and every process touches it only through atomic operations.
     let result: &AtomicU64 = unsafe { shared.expect("mmap failed").cast().as_ref() };
@@ -77,5 +76,6 @@ fn main() {
         waitpid(process, None).expect("waitpid failed");
     }
     println!("Total result: {}", result.load(Relaxed));
-    println!("Time taken: {:.2} seconds", start_time.elapsed().as_secs_f64());
+    let time_taken = start_time.elapsed().as_secs_f64();
+    println!("Time taken: {time_taken:.2} seconds");
 }

@@ -54,13 +54,15 @@ fn run() -> Result<(), String> {
     println!("Main program running");
     let from_child =
         io::read_to_string(File::from(reader)).map_err(|e| format!("read failed: {e}"))?;
-    let ended = child
-        .wait()
-        .map_err(|e| format!("waitpid failed: {e}"))?;
+    let ended = child.wait().map_err(|e| format!("waitpid failed: {e}"))?;
     if !ended.success() || !from_child.starts_with("Total: ") {
-        return Err(format!("child {} {ended} without sending its total", child.pid()));
+        return Err(format!(
+            "child {} {ended} without sending its total",
+            child.pid()
+        ));
     }
     print!("{from_child}");
-    println!("Time taken: {:.2} seconds", start_time.elapsed().as_secs_f64());
+    let time_taken = start_time.elapsed().as_secs_f64();
+    println!("Time taken: {time_taken:.2} seconds");
     Ok(())
 }

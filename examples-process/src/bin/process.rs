@@ -44,7 +44,8 @@ fn main() {
         Ok(ForkResult::Parent { child, .. }) => {
             println!("Main program running");
             waitpid(child, None).expect("waitpid failed");
-            println!("Time taken: {:.2} seconds", start_time.elapsed().as_secs_f64());
+            let time_taken = start_time.elapsed().as_secs_f64();
+            println!("Time taken: {time_taken:.2} seconds");
         }
         Ok(ForkResult::Child) => {
             calculate_squares();
