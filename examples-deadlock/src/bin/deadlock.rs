@@ -9,7 +9,7 @@
 //!
 //! New here: `Mutex<()>` as a bare lock, `Barrier`, `JoinHandle::is_finished`, `process::exit`.
 //!
-//! Try: delete both `BOTH_READY.wait()` lines and run it a few times: mostly `Done` now.
+//! Try: delete both `BOTH_READY.wait()` lines and run it a few times: mostly `Done`, not always.
 //!
 //! Copy: std only, no dependencies.
 
