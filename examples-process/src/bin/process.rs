@@ -35,8 +35,8 @@ fn main() {
     // Flush first, or text still buffered would be copied into the child and printed twice.
     std::io::stdout().flush().expect("flush failed");
     // `fork` returns twice, in the parent and in the child, which starts running here, not at
-    // `main`. Rust runs no code when a file is loaded (there is no import; `main` is the only
-    // entry), so tip 11's `if __name__ == "__main__"` guard has nothing to guard against.
+    // `main`. And no Rust code runs on import (`use` runs nothing; `main` is the only entry),
+    // so tip 11's `if __name__ == "__main__"` guard has nothing to guard against.
     // SAFETY: this program has one thread, so the child may run ordinary Rust (`println!`
     // included). After a fork from a multi-threaded parent it could only make async-signal-safe
     // calls (`write`, `_exit`): a lock held by another thread would stay locked in the child.
