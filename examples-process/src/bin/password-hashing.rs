@@ -1,5 +1,6 @@
 //! Guide extra answer 3 and tip 4, password hashing: many passwords through a deliberately slow
-//! hash in N forked processes, on one thread, on N threads.
+//! hash in N forked processes, on one thread, on N threads. `slow_hash` is NOT a password
+//! hash (no memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
 //!
 //! Run: `cargo run -p examples-process --bin password-hashing`
 //!
@@ -10,8 +11,7 @@
 //! What Rust changes: threads are parallel (no GIL), so processes buy isolation here, not
 //! speed. Every fork comes before the first thread, so each child may run ordinary Rust.
 //!
-//! New here: processes and scoped threads on the same work; `slow_hash` is NOT a password hash
-//! (no memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
+//! New here: forked processes and scoped threads on the same work, `getrusage` for CPU time.
 //!
 //! Try: `PASSWORDS = 3` on two cores: one worker gets two, the speedups drop.
 //!
