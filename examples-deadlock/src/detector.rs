@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::process;
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -91,21 +91,6 @@ impl TrackedLock {
             lock: self,
             _inner: inner,
         }
-    }
-
-    /// Takes the lock if it is free right now, never waits (a timeout of
-    /// zero), so it never adds a "waits for" edge to the graph.
-    pub fn try_lock(&self) -> Option<TrackedGuard<'_>> {
-        let inner = match self.inner.try_lock() {
-            Ok(inner) => inner,
-            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-            Err(TryLockError::WouldBlock) => return None,
-        };
-        graph().holder.insert(self.name, current_thread_name());
-        Some(TrackedGuard {
-            lock: self,
-            _inner: inner,
-        })
     }
 }
 
@@ -284,10 +269,9 @@ mod tests {
     #[test]
     fn a_released_lock_leaves_the_graph() {
         static L: TrackedLock = TrackedLock::new("test lock");
-        drop(L.lock());
-        assert!(!graph().holder.contains_key("test lock"));
-        let guard = L.try_lock();
-        assert!(guard.is_some());
+        let guard = L.lock();
         assert!(graph().holder.contains_key("test lock"));
+        drop(guard);
+        assert!(!graph().holder.contains_key("test lock"));
     }
 }

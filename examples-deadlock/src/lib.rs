@@ -1,8 +1,9 @@
-//! What the §7 siblings share. `deadlock` itself, the guide's program, uses
-//! none of it: it copies alone.
+//! What `deadlock-detector` and `philosophers` share. `deadlock`, the guide's
+//! program, and its two fixes `deadlock-ordered` and `deadlock-try-lock` use
+//! none of it: they copy alone.
 //!
 //! - [`detector`]: locks that record a wait-for graph, and the watchdog that
-//!   finds a cycle in it (`deadlock-detector`, `philosophers`, ...).
+//!   finds a cycle in it.
 //! - [`cli`]: plumbing, a failed call as one `error: ...` line.
 
 pub mod cli;

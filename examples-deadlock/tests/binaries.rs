@@ -1,7 +1,8 @@
 //! Runs the binaries as processes and checks what holds in every run: the
-//! exit status, the report line, `Done` or its absence, and one error line
-//! when no thread can be spawned. No timing: a generous deadline only turns
-//! a hang into a failure instead of a stuck CI.
+//! exit status, the report line, `Done` or its absence, and (for the two
+//! library binaries, which name their threads) one error line when no thread
+//! can be spawned. No timing: a generous deadline only turns a hang into a
+//! failure instead of a stuck CI.
 
 use std::io::Read;
 use std::process::{Child, Command, Output, Stdio};
@@ -62,15 +63,11 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[test]
-fn deadlock_reports_what_the_tasks_recorded_and_exits_3() {
+fn deadlock_says_the_tasks_are_still_blocked_and_exits_3() {
     let out = run(env!("CARGO_BIN_EXE_deadlock"));
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(DEADLOCK_EXIT_STATUS), "{stderr}");
-    assert_eq!(
-        stderr,
-        "Deadlock: still blocked after 2s: Task 1 holds lock1 and waits for lock2; \
-         Task 2 holds lock2 and waits for lock1\n"
-    );
+    assert_eq!(stderr, "Deadlock: the tasks are still blocked after 2 s\n");
     assert_eq!(stdout.lines().count(), 4, "{stdout}");
     assert!(!stdout.contains("Done"), "{stdout}");
 }
@@ -123,23 +120,8 @@ fn philosophers_all_eat() {
 }
 
 #[test]
-fn deadlock_spawn_failure_is_one_line() {
-    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock"));
-}
-
-#[test]
 fn detector_spawn_failure_is_one_line() {
     assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock-detector"));
-}
-
-#[test]
-fn ordered_spawn_failure_is_one_line() {
-    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock-ordered"));
-}
-
-#[test]
-fn try_lock_spawn_failure_is_one_line() {
-    assert_spawn_failure_is_one_line(env!("CARGO_BIN_EXE_deadlock-try-lock"));
 }
 
 #[test]

@@ -213,16 +213,12 @@ fn check_single_threaded() -> io::Result<()> {
     Ok(())
 }
 
-/// Writes one line to stdout with a single `write(2)`, formatted on the
-/// stack: no allocation, no lock, which is what a forked child should use.
+/// Writes one line to stderr with a single `write(2)`, formatted on the
+/// stack: no allocation and no lock in the write itself (the child's panic
+/// hook uses it).
 ///
 /// One `write` of at most `PIPE_BUF` (4096 on Linux) bytes to a pipe is
 /// atomic, so lines from several processes never mix within a line.
-pub fn child_println(args: fmt::Arguments<'_>) {
-    write_line(io::stdout(), args);
-}
-
-/// [`child_println`] for stderr.
 pub fn child_eprintln(args: fmt::Arguments<'_>) {
     write_line(io::stderr(), args);
 }

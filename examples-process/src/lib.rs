@@ -16,7 +16,5 @@ pub mod fork;
 pub mod shared;
 
 pub use cli::{arg_os, count_arg, exit_code};
-pub use fork::{
-    Child, Ended, PANIC_EXIT_STATUS, child_eprintln, child_println, fork_child, write_all,
-};
+pub use fork::{Child, Ended, PANIC_EXIT_STATUS, child_eprintln, fork_child, write_all};
 pub use shared::SharedCounter;

@@ -14,8 +14,10 @@ use nix::sys::mman::{self, MapFlags, ProtFlags};
 /// A `std::sync::Mutex` placed in shared memory does not fix it either: std
 /// promises nothing about it across processes (on Linux it waits on a
 /// process-private futex, so a waiter in one process is never woken by an
-/// unlock in another). An atomic needs no lock: its operations are single
-/// CPU instructions on the shared physical memory.
+/// unlock in another). An atomic needs no lock: std's atomics are lock-free
+/// (they take no hidden lock), so they act on the shared memory itself. Rust's
+/// memory model is stated for threads, so this use across processes is
+/// outside what it formally covers; in practice it works on one machine.
 pub struct SharedCounter {
     ptr: NonNull<AtomicU64>,
 }

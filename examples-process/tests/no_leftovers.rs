@@ -93,6 +93,11 @@ fn process_leaves_nothing_behind() {
 }
 
 #[test]
+fn process_pipe_leaves_nothing_behind() {
+    check_succeeds_cleanly("process-pipe", env!("CARGO_BIN_EXE_process-pipe"), &[]);
+}
+
+#[test]
 fn process_spawn_leaves_nothing_behind() {
     check_succeeds_cleanly("process-spawn", env!("CARGO_BIN_EXE_process-spawn"), &[]);
 }

@@ -1,14 +1,17 @@
-//! Guide §7, the deadlock found by a wait-for-graph detector, not a deadline.
+//! Guide §7, the deadlock found by a wait-for-graph detector, not a deadline: the same tasks
+//! as `deadlock`, on `TrackedLock`s that record who holds and who waits for them.
 //!
-//! The same tasks as `deadlock`, on `TrackedLock`s that record who holds and
-//! who waits for them (`src/detector.rs`). A watchdog reads the records every
-//! 10 ms, finds the circle, prints it on stderr and exits with status 3.
-//! Look for: `Deadlock detected: Task 1 holds lock1 and waits for lock2; Task 2
-//! holds lock2 and waits for lock1` within milliseconds, no `Done`.
-//! Run: `cargo run -p examples-deadlock --bin deadlock-detector`
-//! What Rust changes: nothing can interrupt a blocked `lock()`, so the report
-//! ends the process. For real programs, `parking_lot`'s `deadlock_detection`.
-//! Try: take `LOCK1` first in both tasks; the watchdog stays silent, `Done`.
+//! Run: `cargo run -p examples-deadlock --bin deadlock-detector; echo $?`
+//!
+//! Look for: `Deadlock detected: Task 1 holds lock1 and waits for lock2; Task 2 holds lock2 and
+//! waits for lock1` on stderr within milliseconds; no `Done`, status 3.
+//!
+//! What Rust changes: nothing can interrupt a blocked `lock()`, so the watchdog ends the
+//! process. Real programs get the same from `parking_lot`'s `deadlock_detection` feature.
+//!
+//! New here: `thread::Builder::name` (the report names the threads), a watchdog thread.
+//!
+//! Try: take `LOCK1` first in `task2` too: it hangs on the barrier, where the watchdog cannot see.
 //!
 //! Copy: uses this crate's library (`src/detector.rs`), not standalone.
 

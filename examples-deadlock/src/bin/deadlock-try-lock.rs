@@ -1,97 +1,86 @@
-//! Guide §7, the other fix (the guide's "timeouts"): `try_lock` the second
-//! lock; if it is busy, let go of the first, back off and start again.
+//! Guide §7, the other fix (the guide's "timeouts"): `try_lock` the second lock; while it is
+//! busy, let go of the first, back off, take it again and retry.
 //!
-//! Look at `Retries:`: always at least 1, since after the barrier both tasks
-//! hold their first lock and the first `try_lock` to run finds the other
-//! taken. `Done` always prints.
 //! Run: `cargo run -p examples-deadlock --bin deadlock-try-lock`
-//! What Rust changes: `std::sync::Mutex` has no timed lock (Python's
-//! `acquire(timeout=...)`), only `try_lock`, a timeout of zero. Releasing is
-//! dropping the guard: "let go of `lock1`" is `drop(lock1)`.
-//! Try: give both tasks the same back-off and run it many times: they can
-//! fail and retry in step for a while (a livelock).
 //!
-//! Copy: uses this crate's library (`src/detector.rs`), not standalone.
+//! Look for: `Retries:` at least 1 (the first `try_lock` to run finds the other lock held), `Done`.
+//!
+//! What Rust changes: `Mutex` has no timed lock, only `try_lock` (a timeout of zero); letting go
+//! is dropping the guard. This file is `deadlock.rs` but for its `// Changed:` lines.
+//!
+//! New here: `try_lock`, `drop` of a guard, `AtomicU32` as a counter.
+//!
+//! Try: give both tasks the same back-off and run it many times: they can retry in step a while.
+//!
+//! Copy: std only, no dependencies.
 
-use std::process::ExitCode;
-use std::sync::Barrier;
+use std::process;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed}; // Changed: counts the retries
+use std::sync::{Barrier, Mutex, MutexGuard}; // Changed: + MutexGuard
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use examples_deadlock::cli::{self, Failed};
-use examples_deadlock::{TrackedLock, start_watchdog};
+// Python's `threading.Lock()`: a `Mutex` that guards no data, `()`.
+static LOCK1: Mutex<()> = Mutex::new(());
+static LOCK2: Mutex<()> = Mutex::new(());
+// In place of the guide's `sleep(1)`: neither task asks for its second lock
+// until both hold their first, so the deadlock is certain, not just likely.
+static BOTH_READY: Barrier = Barrier::new(2);
+static RETRIES: AtomicU32 = AtomicU32::new(0); // Changed: new; read after the joins
 
-static LOCK1: TrackedLock = TrackedLock::new("lock1");
-static LOCK2: TrackedLock = TrackedLock::new("lock2");
-
-// Used in the first round only: both tasks hold their first lock before
-// either tries its second, as in `deadlock`.
-static BOTH_HOLD_ONE: Barrier = Barrier::new(2);
-
-/// Returns how many times the task had to give up and start again.
-fn task1() -> u32 {
+fn task1() {
     println!("Task 1: Acquiring lock1");
-    let mut retries = 0;
-    loop {
-        let lock1 = LOCK1.lock();
-        if retries == 0 {
-            BOTH_HOLD_ONE.wait();
-            println!("Task 1: Waiting for lock2");
-        }
-        if let Some(_lock2) = LOCK2.try_lock() {
-            println!("Task 1: Acquired both locks");
-            return retries;
-        }
-        // `lock2` is busy: release `lock1` so that `task2` can finish.
-        drop(lock1);
-        retries += 1;
-        thread::sleep(Duration::from_millis(1));
-    }
+    // The guard is `with lock1:`: the lock is held until the guard goes out of scope.
+    let lock1 = LOCK1.lock().unwrap(); // Changed: named, to hand it to `lock_second`
+    BOTH_READY.wait();
+    println!("Task 1: Waiting for lock2");
+    let _both = lock_second(lock1, &LOCK1, &LOCK2, 1); // Changed: try, back off 1 ms
+    println!("Task 1: Acquired both locks");
 }
 
-fn task2() -> u32 {
+fn task2() {
     println!("Task 2: Acquiring lock2");
-    let mut retries = 0;
+    let lock2 = LOCK2.lock().unwrap(); // Changed: named, to hand it to `lock_second`
+    BOTH_READY.wait();
+    println!("Task 2: Waiting for lock1");
+    let _both = lock_second(lock2, &LOCK2, &LOCK1, 3); // Changed: 3 ms, out of step with task1
+    println!("Task 2: Acquired both locks");
+}
+
+// Changed: new. `try_lock` never waits: while `second` is busy, let go of `first` (so the
+// other task can finish), back off, take `first` again and retry.
+fn lock_second(
+    mut held: MutexGuard<'static, ()>,
+    first: &'static Mutex<()>,
+    second: &'static Mutex<()>,
+    back_off_ms: u64,
+) -> [MutexGuard<'static, ()>; 2] {
     loop {
-        let lock2 = LOCK2.lock();
-        if retries == 0 {
-            BOTH_HOLD_ONE.wait();
-            println!("Task 2: Waiting for lock1");
+        if let Ok(got) = second.try_lock() {
+            return [held, got];
         }
-        if let Some(_lock1) = LOCK1.try_lock() {
-            println!("Task 2: Acquired both locks");
-            return retries;
-        }
-        drop(lock2);
-        retries += 1;
-        // Longer than `task1`'s back-off, so the two don't retry in step.
-        thread::sleep(Duration::from_millis(3));
+        drop(held);
+        RETRIES.fetch_add(1, Relaxed);
+        thread::sleep(Duration::from_millis(back_off_ms));
+        held = first.lock().unwrap();
     }
 }
 
-fn main() -> ExitCode {
-    cli::exit_code(run())
-}
-
-fn run() -> Result<(), Failed> {
-    // Never fires: a task that blocks in `lock()` holds no other lock, so no
-    // cycle can form. It is here to show that.
-    start_watchdog().map_err(cli::spawn_failed("watchdog"))?;
-    let thread1 = thread::Builder::new()
-        .name("Task 1".to_owned())
-        .spawn(task1)
-        .map_err(cli::spawn_failed("Task 1"))?;
-    let thread2 = thread::Builder::new()
-        .name("Task 2".to_owned())
-        .spawn(task2)
-        .map_err(cli::spawn_failed("Task 2"))?;
-    // `join` returns `Err` only if the task panicked, a bug: `unwrap` shows it.
-    let retries1 = thread1.join().unwrap();
-    let retries2 = thread2.join().unwrap();
-    println!(
-        "Retries: {} (Task 1: {retries1}, Task 2: {retries2})",
-        retries1 + retries2
-    );
+fn main() {
+    let thread1 = thread::spawn(task1);
+    let thread2 = thread::spawn(task2);
+    // `join` has no timeout: poll until both tasks have finished or 2 s have passed.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !(thread1.is_finished() && thread2.is_finished()) {
+        if Instant::now() > deadline {
+            // Nothing can stop a thread blocked in `lock()`: end the whole process.
+            eprintln!("Deadlock: the tasks are still blocked after 2 s");
+            process::exit(3);
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    thread1.join().unwrap();
+    thread2.join().unwrap();
+    println!("Retries: {}", RETRIES.load(Relaxed)); // Changed: new
     println!("Done");
-    Ok(())
 }

@@ -1,14 +1,18 @@
-//! Guide §7, lock ordering at scale: five dining philosophers, five forks,
-//! each philosopher takes the lower-numbered fork first.
+//! Guide §7, lock ordering at scale: five dining philosophers, five forks; each philosopher
+//! takes the lower-numbered fork first.
 //!
-//! Look for five `Philosopher N ate 1000 times` lines (in any order) and
-//! `Done`; the watchdog runs throughout and stays silent.
 //! Run: `cargo run -p examples-deadlock --bin philosophers`
-//! What Rust changes: a `static` array of locks needs no `Arc`, and
-//! `thread::scope` joins every thread it started, with no handles to keep.
-//! Try: take `left` then `right` (delete the `min`/`max`) and add
-//! `thread::yield_now();` between the two `lock()` calls: the watchdog
-//! reports a five-thread circle and exits with status 3.
+//!
+//! Look for: five `Philosopher N ate 1000 times` lines in any order, then `Done`; the watchdog
+//! runs throughout and stays silent.
+//!
+//! What Rust changes: a `static` array of locks needs no `Arc`, and `thread::scope` joins every
+//! thread it started, with no handles to keep.
+//!
+//! New here: `thread::scope`, `Builder::spawn_scoped`, `min`/`max` to fix an order.
+//!
+//! Try: take `left` then `right` (drop the `min`/`max`) and add `thread::yield_now();` between
+//! the two `lock()` calls: the watchdog reports a five-thread circle, status 3.
 //!
 //! Copy: uses this crate's library (`src/detector.rs`), not standalone.
 

@@ -1,15 +1,21 @@
-//! Guide §9, the lesson in numbers: equal work, fib(40) twice, first in one
-//! process, then in two processes at once; best of three interleaved rounds.
-//! Look for the speedup (close to 2.00x on two free cores) and the CPU time
-//! per unit of work (about 1.00x: each process did a core's worth of work).
+//! Guide §9, the lesson in numbers: equal work, fib(40) twice, first in one process, then in
+//! two processes at once; best of three interleaved rounds.
+//!
 //! Run: `cargo run -p examples-process --bin multiprocessing-speedup`
-//! What Rust changes: nothing about the speedup, which threads give too (no
-//! GIL, see examples-gil-analog); the guide's fib(35) + fib(36) could never
-//! reach it (fib(36) alone is 62% of that work). CPU time comes from
-//! `getrusage(RUSAGE_CHILDREN)`: it counts reaped children only.
-//! Try: `cargo run ... -- 30` (fib(30)): process start-up then weighs on the
-//! speedup.
-//! Copy: needs this crate's library (`fork_child`, `SharedCounter`, `cli`).
+//!
+//! Look for: the speedup (close to 2.00x on two free cores) and the CPU time per unit of work
+//! (about 1.00x: each process did a core's worth of work).
+//!
+//! What Rust changes: nothing about the speedup, which threads give too (no GIL, see
+//! examples-gil-analog); the guide's fib(35) + fib(36) could never reach it (fib(36) alone is
+//! 62% of that work).
+//!
+//! New here: `getrusage(RUSAGE_CHILDREN)`, which counts the CPU time of reaped children only.
+//!
+//! Try: `cargo run -p examples-process --bin multiprocessing-speedup -- 30` (fib(30)): process
+//! start-up then weighs on the speedup.
+//!
+//! Copy: uses this crate's library (`fork_child`, `SharedCounter`, `cli`), not standalone.
 
 use std::hint::black_box;
 use std::process::ExitCode;

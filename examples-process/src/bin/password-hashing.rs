@@ -1,16 +1,22 @@
-//! Guide extra answer 3 and tip 4, password hashing: many passwords through a
-//! deliberately slow hash in N forked processes, on one thread, on N threads.
-//! Look for the same digests all three ways, both speedups (~2.00x on two
-//! free cores), CPU per unit of work (~1.00x) and the start-up line: a fork
-//! costs several times a thread's spawn, both tiny next to one hash.
+//! Guide extra answer 3 and tip 4, password hashing: many passwords through a deliberately slow
+//! hash in N forked processes, on one thread, on N threads. `slow_hash` is NOT a password
+//! hash (no memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
+//!
 //! Run: `cargo run -p examples-process --bin password-hashing`
-//! What Rust changes: threads are parallel (no GIL), so processes buy
-//! isolation here, not speed. Every fork comes first: `fork` is sound only
-//! while the process has one thread. `slow_hash` is NOT a password hash (no
-//! memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
+//!
+//! Look for: the same digests all three ways, both speedups (~2.00x on two free cores), CPU per
+//! unit of work (~1.00x) and the start-up line: a fork costs several times a thread's spawn,
+//! both tiny next to one hash.
+//!
+//! What Rust changes: threads are parallel (no GIL), so processes buy isolation here, not
+//! speed. Every fork comes before the first thread, so each child may run ordinary Rust.
+//!
+//! New here: forked processes and scoped threads on the same work, `getrusage` for CPU time.
+//!
 //! Try: `PASSWORDS = 3` on two cores: one worker gets two, the speedups drop.
-//! Copy: needs this crate's library (`fork_child`, `write_all`, `arg_os`,
-//! `exit_code`).
+//!
+//! Copy: uses this crate's library (`fork_child`, `write_all`, `arg_os`, `exit_code`), not
+//! standalone.
 
 use std::fs::File;
 use std::io::Read;

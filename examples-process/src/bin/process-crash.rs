@@ -1,14 +1,20 @@
-//! Guide §8 and §9, extra: how a parent learns that a child failed.
-//! Four children: one returns, one panics, one exits 3, one is killed by
-//! `SIGKILL`. Look at stderr: the panicking child's one line (its own panic
-//! hook, whatever RUST_BACKTRACE says), then one line per failed child, e.g.
-//! `child 1234 killed by signal SIGKILL`; exit status 1, and no child left.
+//! Guide §8 and §9, extra: how a parent learns that a child failed. Four children: one returns,
+//! one panics, one exits 3, one is killed by `SIGKILL`.
+//!
 //! Run: `cargo run -p examples-process --bin process-crash`
-//! What Rust changes: Python's `join()` never raises (you must read
-//! `exitcode`); here `wait` returns an `Ended` to match, and a panic in a
-//! forked child never unwinds into the parent's code (status 101 instead).
+//!
+//! Look for: on stderr, the panicking child's one line, then one line per failed child, e.g.
+//! `child 1234 killed by signal SIGKILL`; exit status 1, and no child left behind.
+//!
+//! What Rust changes: Python's `join()` never raises (you must read `exitcode`); here `wait`
+//! returns an `Ended` to match, and a panic in a forked child never unwinds into the parent's
+//! code (status 101 instead).
+//!
+//! New here: `Ended` (exited with a status, or killed by a signal), a panic hook per child.
+//!
 //! Try: `kill -STOP` a child: `waitpid` without `WUNTRACED` keeps waiting.
-//! Copy: uses this crate's library (`examples_process::{Child, fork_child}`), so it does not copy alone.
+//!
+//! Copy: uses this crate's library (`examples_process::{Child, fork_child}`), not standalone.
 
 use std::error::Error;
 use std::process::ExitCode;

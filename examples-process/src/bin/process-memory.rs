@@ -1,14 +1,22 @@
-//! Guide §9 and its summary table ("high memory"): what an idle forked
-//! process really costs. N children wait on a pipe while the parent reads
-//! `Rss` (every page a process can touch, shared ones counted in each) and
-//! `Pss` (shared pages split between the sharers) from `/proc`.
+//! Guide §9 and its summary table ("high memory"): what an idle forked process really costs.
+//! N children wait on a pipe while the parent reads `Rss` (every page a process can touch,
+//! shared ones counted in each) and `Pss` (shared pages split between the sharers) from `/proc`.
+//!
 //! Run: `cargo run -p examples-process --bin process-memory -- 300`
-//! Look at resident (a few hundred KiB) against proportional (tens of KiB):
-//! fork is copy-on-write. A count that could never exist here (RLIMIT_NPROC,
-//! pid_max) is refused in one line before anything is allocated.
-//! What Rust changes: `fork` is `unsafe` (one thread only), and every child
-//! is waited for. Try: write to a big `Vec` in the children before they wait.
-//! Copy: uses this crate's library (`examples_process::{Child, count_arg, exit_code, fork_child, write_all}`), so it does not copy alone.
+//!
+//! Look for: resident (a few hundred KiB) against proportional (tens of KiB): fork is
+//! copy-on-write. A count that could never exist here (RLIMIT_NPROC, pid_max) is refused in one
+//! line before anything is allocated.
+//!
+//! What Rust changes: `fork` is `unsafe` (its child may run ordinary Rust only when the parent
+//! has one thread, as here), and every child is waited for.
+//!
+//! New here: reading `/proc/<pid>/smaps_rollup`, `getrlimit(RLIMIT_NPROC)`.
+//!
+//! Try: write to a big `Vec` in the children before they wait.
+//!
+//! Copy: uses this crate's library (`examples_process::{Child, count_arg, exit_code, fork_child,
+//! write_all}`), not standalone.
 
 use std::fs;
 use std::os::fd::{AsFd, AsRawFd};

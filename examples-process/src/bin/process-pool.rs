@@ -1,14 +1,21 @@
-//! Guide §9, extra: a pool of worker processes, Python's
-//! `ProcessPoolExecutor.map(fibonacci, numbers)` without the magic: one
-//! worker per CPU takes jobs from one pipe and answers on another.
+//! Guide §9, extra: a pool of worker processes, Python's `ProcessPoolExecutor.map(fibonacci,
+//! numbers)` without the magic: one worker per CPU takes jobs from one pipe and answers on
+//! another.
+//!
 //! Run: `cargo run -p examples-process --bin process-pool`
-//! Look at the worker pids: the big jobs spread over the workers, and the
-//! results print in job order (as `map` returns them).
-//! What Rust changes: nothing is pickled. A message is a few fixed-size
-//! bytes, and a `write` of at most `PIPE_BUF` bytes lands in one piece, so
-//! many processes share one pipe without a lock. Try: 100,000 jobs: the
-//! parent fills the job pipe (64 KiB) before reading results, and hangs.
-//! Copy: uses this crate's library (`examples_process::{Child, fork_child, write_all}`), so it does not copy alone.
+//!
+//! Look for: the worker pids: the big jobs spread over the workers, and the results print in
+//! job order (as `map` returns them).
+//!
+//! What Rust changes: nothing is pickled. A message is a few fixed-size bytes, and a `write` of
+//! at most `PIPE_BUF` bytes lands in one piece, so many processes share one pipe without a lock.
+//!
+//! New here: fixed-size messages (`to_le_bytes`/`from_le_bytes`), `num_cpus`.
+//!
+//! Try: 100,000 jobs: the parent fills the job pipe (64 KiB) before reading results, and hangs.
+//!
+//! Copy: uses this crate's library (`examples_process::{Child, fork_child, write_all}`), not
+//! standalone.
 
 use std::collections::BTreeMap;
 use std::error::Error;

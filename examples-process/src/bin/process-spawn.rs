@@ -1,13 +1,19 @@
-//! Guide §8, processes, the "spawn" way: the child is a fresh run of this
-//! same binary, started with `--child calculate_squares`, whose stdout is a
-//! pipe to the parent (Python's default on macOS and Windows).
+//! Guide §8, processes, the "spawn" way: the child is a fresh run of this same binary, started
+//! with `--child calculate_squares`, whose stdout is a pipe to the parent.
+//!
 //! Run: `cargo run -p examples-process --bin process-spawn`
-//! Look for the same three lines as `process`; starting a program costs an
-//! `exec` and its loading, about a millisecond more.
-//! What Rust changes: no `unsafe` and no `if __name__ == "__main__"` guard:
-//! the child's role is an explicit argument, and `std::process::Command` is
-//! safe from any thread. Try: run the child role by hand, `cargo run -p
-//! examples-process --bin process-spawn -- --child calculate_squares`.
+//!
+//! Look for: the same three lines as `process`; starting a program costs an `exec` and its
+//! loading, about a millisecond more.
+//!
+//! What Rust changes: no `unsafe`: `std::process::Command` is safe from any thread. The child
+//! runs `main` again and learns its role from its arguments.
+//!
+//! New here: `Command`, `Stdio::piped`, `wait_with_output`, `current_exe`, `args_os`.
+//!
+//! Try: run the child role by hand, `cargo run -p examples-process --bin process-spawn --
+//! --child calculate_squares`.
+//!
 //! Copy: std only, no dependencies.
 
 use std::error::Error;

@@ -1,14 +1,20 @@
-//! Guide §8/§9 and the summary table ("slower startup"): how long it takes
-//! to start a process, fork + `waitpid` against spawn (fork + exec, this
-//! same program again) + wait.
+//! Guide §8/§9 and the summary table ("slower startup"): how long it takes to start a process,
+//! fork + `waitpid` against spawn (fork + exec, this same program again) + wait.
+//!
 //! Run: `cargo run -p examples-process --bin process-startup -- 1000`
-//! Look at the microseconds per process (default 200 each way): spawn adds
-//! loading a program from scratch, several times slower. Compare
-//! `thread-startup` and `task-startup`.
-//! What Rust changes: `Command` is std's spawn and is safe; `fork` is
-//! `unsafe` and sound only while this process has a single thread.
+//!
+//! Look for: the microseconds per process (default 200 each way): spawn adds loading a program
+//! from scratch, several times slower. Compare `thread-startup` and `task-startup`.
+//!
+//! What Rust changes: `Command` is std's spawn and is safe; `fork` is `unsafe`, and its child
+//! may run ordinary Rust only when the parent has one thread, as here.
+//!
+//! New here: timing many short-lived children with one `Instant`.
+//!
 //! Try: spawning `/bin/true` instead of this program.
-//! Copy: uses this crate's library (`examples_process::{arg_os, count_arg, exit_code}`), so it does not copy alone.
+//!
+//! Copy: uses this crate's library (`examples_process::{arg_os, count_arg, exit_code}`), not
+//! standalone.
 
 use std::env;
 use std::process::{Command, ExitCode};
