@@ -1,11 +1,13 @@
-//! A thread example where no thread can be spawned: it must say so in one
-//! line and exit with status 1, never panic.
+//! A thread example where no thread can be spawned. A binary that measures
+//! limits must say so in one line and exit with status 1, never panic; a
+//! guide program ends with std's own panic message, as Python's traceback.
 //!
 //! The limit is `prlimit --nproc` for user 65534 (root is exempt from it),
 //! so the binary runs as that user from a [`Reachable`] copy. Shared by the
-//! tests of examples-locks and examples-deadlock, whose binaries all report
-//! a refused spawn as `error: spawning ... failed: <the OS error>`, and
-//! ([`run_limited`] alone) by those of examples-async and examples-threads:
+//! tests of examples-deadlock (`deadlock-detector` and `philosophers`
+//! report a refused spawn as `error: spawning ... failed: <the OS error>`),
+//! and ([`run_limited`] alone) by those of examples-async and
+//! examples-threads:
 //!
 //! ```ignore
 //! #[path = "../../xtask/tests/common/reachable.rs"]
