@@ -111,12 +111,12 @@ fn layout_problems(file: &str, source: &str) -> Vec<String> {
     };
     let (paras, mut problems) = paragraphs(file, &lines);
     let mut paras = paras.iter();
-    if let Some(&(n, text)) = paras.next().map(|first| &first[0]) {
-        if !text.starts_with("Guide ") {
-            problems.push(format!(
-                "{file}:{n}: the first paragraph must start with `Guide ` (`Guide §N, topic:`)"
-            ));
-        }
+    if let Some(&(n, text)) = paras.next().map(|first| &first[0])
+        && !text.starts_with("Guide ")
+    {
+        problems.push(format!(
+            "{file}:{n}: the first paragraph must start with `Guide ` (`Guide §N, topic:`)"
+        ));
     }
     let mut next = 0;
     for para in paras {
