@@ -20,8 +20,8 @@
 //! order); a seeded generator (splitmix64) in place of the rand crate.
 //!
 //! Try: replace the ordered sum in `loss_and_gradient` with rayon's
-//! `reduce`: it adds partial sums in whatever tree the work split into,
-//! and the weights can then differ in their last bits between runs.
+//! `reduce`: it adds the partial sums in whatever tree the work split
+//! into, and the program stops: `run 2 trained different bits from run 1`.
 //!
 //! Copy: add to Cargo.toml (the profile too: unoptimized, training takes
 //! minutes):
