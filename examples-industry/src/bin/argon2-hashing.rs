@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo run -p examples-industry --bin argon2-hashing`
 //!
-//! Look for: passwords a second both ways, the speedup (about 2x on two
+//! Look for: passwords a second both ways, the speedup (about 1.8x on two
 //! free cores), cores busy, and the memory line: every hash in flight holds
 //! its own 19 MiB, so N at once cost N times that. That memory is the point
 //! of Argon2: it makes guessing on a GPU as costly as logging in.
@@ -21,7 +21,7 @@
 //! slower, and the memory line grows with it.
 //!
 //! Copy: add to Cargo.toml (the profile too: unoptimized, argon2 is about
-//! ten times slower):
+//! twenty times slower):
 //!
 //! ```toml
 //! [dependencies]

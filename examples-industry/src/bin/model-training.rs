@@ -23,8 +23,8 @@
 //! `reduce`: it adds the partial sums in whatever tree the work split
 //! into, and the program stops: `run 2 trained different bits from run 1`.
 //!
-//! Copy: add to Cargo.toml (the profile too: unoptimized, training takes
-//! minutes):
+//! Copy: add to Cargo.toml (the profile too: unoptimized, training is
+//! about ten times slower):
 //!
 //! ```toml
 //! [dependencies]

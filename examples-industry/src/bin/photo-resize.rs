@@ -18,8 +18,8 @@
 //! Try: `RAYON_NUM_THREADS=1` before the command: the pool has one thread,
 //! the checksum stays, the speedup goes.
 //!
-//! Copy: add to Cargo.toml (the profile too: unoptimized, the blur takes
-//! a minute):
+//! Copy: add to Cargo.toml (the profile too: unoptimized, the blur is
+//! about forty times slower, minutes in all):
 //!
 //! ```toml
 //! [dependencies]
