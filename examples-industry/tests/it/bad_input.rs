@@ -23,8 +23,9 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn photo_resize_refuses_a_missing_photo() {
-    let missing = scratch("missing").join("no-such-photo.png");
-    let output = run(PHOTO, &[missing.as_os_str()]);
+    let dir = scratch("missing");
+    let output = run(PHOTO, &[dir.join("no-such-photo.png").as_os_str()]);
+    let _ = std::fs::remove_dir_all(&dir);
     let line = one_error_line("photo-resize", &output, "no-such-photo.png");
     assert!(line.starts_with("error: reading "), "{line}");
     assert!(output.stdout.is_empty(), "no work before the refusal");
@@ -40,9 +41,11 @@ fn photo_resize_refuses_a_file_that_is_no_picture() {
 
 #[test]
 fn photo_resize_refuses_a_picture_too_small_to_halve() {
-    let path = scratch("tiny").join("tiny.png");
+    let dir = scratch("tiny");
+    let path = dir.join("tiny.png");
     image::RgbImage::new(1, 5).save(&path).expect("a 1x5 PNG");
     let output = run(PHOTO, &[path.as_os_str()]);
+    let _ = std::fs::remove_dir_all(&dir);
     one_error_line("photo-resize", &output, "is 1x5: too small to halve");
 }
 
