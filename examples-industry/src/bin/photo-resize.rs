@@ -187,10 +187,10 @@ fn timed(work: impl FnOnce() -> RgbImage) -> Result<Way, String> {
 /// (`.../target/release/photo-resize` gives `.../target`); never the
 /// current directory.
 fn output_dir() -> Result<PathBuf, String> {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        if dir.is_absolute() {
-            return Ok(dir.join("photo-resize"));
-        }
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from)
+        && dir.is_absolute()
+    {
+        return Ok(dir.join("photo-resize"));
     }
     let exe = std::env::current_exe().map_err(|e| format!("current_exe failed: {e}"))?;
     let target = exe
