@@ -1,6 +1,7 @@
 //! Guide extra answer 3 and tip 4, password hashing: many passwords through a deliberately slow
-//! hash in N forked processes, on one thread, on N threads. `slow_hash` is NOT a password
-//! hash (no memory hardness, never vetted): real code uses argon2, bcrypt or scrypt.
+//! hash in N forked processes, on one thread, on N threads: processes against threads. `slow_hash`
+//! is NOT a password hash (no memory hardness, never vetted); the real twin, argon2, is
+//! `argon2-hashing` in examples-industry.
 //!
 //! Run: `cargo run -p examples-process --bin password-hashing`
 //!

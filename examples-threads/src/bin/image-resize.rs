@@ -1,5 +1,7 @@
 //! Guide extra answer 3, image processing: a picture blurred and halved band
-//! by band on one thread, then on one thread per core.
+//! by band on one thread, then on one thread per core. It shows by hand what
+//! rayon hides (a fixed split, one scoped thread per band); its real twin is
+//! `photo-resize` in examples-industry (image and `par_chunks_mut`).
 //!
 //! Run: `cargo run -p examples-threads --bin image-resize`
 //!

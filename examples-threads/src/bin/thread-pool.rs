@@ -1,5 +1,7 @@
 //! Guide tip 12, `concurrent.futures` on the downloads of §5: a fixed pool of
-//! worker threads (the pool is `src/pool.rs` in this crate).
+//! worker threads (the pool is `src/pool.rs` in this crate), the mechanism a
+//! crate hides: a channel of jobs, shutdown by dropping the sender. For
+//! CPU-bound work the real twin is rayon's pool (examples-industry).
 //!
 //! Run: `cargo run -p examples-threads --bin thread-pool`
 //!
