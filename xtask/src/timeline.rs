@@ -140,7 +140,12 @@ pub fn write(recorded: &Recorded, dir: &Path, json: bool) -> Result<Vec<PathBuf>
     let name = &recorded.trace.name;
     let mut written = Vec::new();
     let svg_path = dir.join(format!("{name}.svg"));
-    let picture = svg::render(&recorded.trace, recorded.recording.cpu_share());
+    let machine = match recorded.machine() {
+        Some(m) if m.free => format!("Cores free during the run: {}.", m.evidence),
+        Some(m) => format!("Cores busy during the run: {}.", m.evidence),
+        None => String::new(),
+    };
+    let picture = svg::render(&recorded.trace, recorded.recording.cpu_share(), &machine);
     fs::write(&svg_path, picture).map_err(|e| format!("{}: {e}", svg_path.display()))?;
     written.push(svg_path);
     if json {

@@ -93,12 +93,14 @@ pub fn place_labels(xs: &[f64], widths: &[f64], min_x: f64, max_x: f64) -> Vec<P
         let mut spots = vec![if x + 3.0 + w <= max_x {
             (x + 3.0, x + 3.0 + w)
         } else {
-            ((x - 3.0 - w).max(min_x), x - 3.0)
+            (x - 3.0 - w, x - 3.0)
         }];
-        for p in placed.iter().filter(|p| p.x <= x && p.x >= x - w - 12.0) {
+        for p in placed.iter().filter(|p| p.x <= x && p.x >= x - 12.0) {
             let right = (p.x - 3.0).min(max_x);
-            spots.push(((right - w).max(min_x), right));
+            spots.push((right - w, right));
         }
+        // A label never leaves the picture.
+        spots.retain(|&(left, right)| left >= min_x && right <= max_x);
         let fits = |level: usize, (left, right): (f64, f64)| {
             placed.iter().all(|p| {
                 let apart = right + 6.0 < p.left || left > p.right + 6.0;
@@ -128,7 +130,7 @@ pub fn place_labels(xs: &[f64], widths: &[f64], min_x: f64, max_x: f64) -> Vec<P
 }
 
 /// The picture.
-pub fn render(trace: &Trace, sampler_share: f64) -> String {
+pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
     let label_w = trace
         .tracks
         .iter()
@@ -163,10 +165,30 @@ pub fn render(trace: &Trace, sampler_share: f64) -> String {
         .collect();
     let placed = place_labels(&xs, &widths, 10.0, WIDTH - 5.0);
     let levels = placed.iter().map(|p| p.level + 1).max().unwrap_or(0);
+    // Lines without room for a label: numbered tags (a group of lines
+    // printed close together shares one, `3-5`), listed below the legend.
+    let unplaced: Vec<usize> = (0..xs.len())
+        .filter(|&i| placed.iter().all(|p| p.line != i))
+        .collect();
+    let mut tags: Vec<(f64, usize, usize)> = Vec::new();
+    for (n, &i) in unplaced.iter().enumerate() {
+        match tags.last_mut() {
+            Some((x, _, last)) if xs[i] - *x < 28.0 => *last = n + 1,
+            _ => tags.push((xs[i], n + 1, n + 1)),
+        }
+    }
+    let tag_text = |&(_, a, b): &(f64, usize, usize)| {
+        if a == b {
+            format!("{a}")
+        } else {
+            format!("{a}-{b}")
+        }
+    };
 
     let mut s = String::new();
     let band_top = 52.0;
-    let rows_top = band_top + levels as f64 * LEVEL_H + 12.0;
+    let tag_row = if tags.is_empty() { 0.0 } else { 14.0 };
+    let rows_top = band_top + levels as f64 * LEVEL_H + tag_row + 12.0;
     let rows_bottom = rows_top + trace.tracks.len() as f64 * (ROW_H + ROW_GAP);
     let axis_y = rows_bottom + 4.0;
 
@@ -211,12 +233,25 @@ pub fn render(trace: &Trace, sampler_share: f64) -> String {
         let top = placed
             .iter()
             .find(|p| p.line == i)
-            .map_or(rows_top - 8.0, |p| {
+            .map_or(rows_top - tag_row - 6.0, |p| {
                 band_top + p.level as f64 * LEVEL_H + 3.0
             });
         let _ = writeln!(
             s,
             r##"<line x1="{x:.2}" y1="{top:.1}" x2="{x:.2}" y2="{rows_bottom:.1}" stroke="#000000" stroke-width="0.8" stroke-dasharray="3,2" opacity="0.75"/>"##
+        );
+    }
+    for tag in &tags {
+        let (x, y) = (tag.0, rows_top - tag_row - 2.0);
+        let (x, anchor) = if x + 40.0 < WIDTH {
+            (x + 3.0, "start")
+        } else {
+            (x - 3.0, "end")
+        };
+        let _ = writeln!(
+            s,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="11" font-weight="bold" text-anchor="{anchor}">{}</text>"##,
+            tag_text(tag)
         );
     }
     for p in &placed {
@@ -291,11 +326,41 @@ pub fn render(trace: &Trace, sampler_share: f64) -> String {
         r##"<text x="10" y="{:.1}" font-size="11" fill="#444">{}</text>"##,
         notes_top + 30.0,
         esc(&format!(
-            "The sampler itself (the xtask, not shown) used {:.0}% of one core.",
+            "The sampler itself (the xtask, not shown) used {:.0}% of one core. {machine}",
             sampler_share * 100.0
         ))
     );
-    let height = notes_top + 42.0;
+    let mut height = notes_top + 42.0;
+    if !unplaced.is_empty() {
+        let _ = writeln!(
+            s,
+            r#"<text x="10" y="{:.1}" font-size="12" font-weight="bold">Printed lines marked by number above (seconds since the start):</text>"#,
+            height + 6.0
+        );
+        height += 24.0;
+        for (n, &i) in unplaced.iter().enumerate() {
+            let line = &trace.lines[i];
+            let style = match line.stream {
+                Stream::Stdout => "",
+                Stream::Stderr => r#" font-style="italic""#,
+            };
+            let prefix = if line.stream == Stream::Stderr {
+                "stderr: "
+            } else {
+                ""
+            };
+            let text: String = format!("{prefix}{}", line.text).chars().take(140).collect();
+            let _ = writeln!(
+                s,
+                r##"<text x="10" y="{height:.1}" font-size="11" font-weight="bold">{}</text><text x="40" y="{height:.1}" font-size="11">{:.2}</text><text x="85" y="{height:.1}" font-size="11"{style}>{}</text>"##,
+                n + 1,
+                line.at,
+                esc(&text)
+            );
+            height += 15.0;
+        }
+        height += 6.0;
+    }
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -367,7 +432,7 @@ mod tests {
             wall: 2.0,
             interval: 0.001,
         };
-        let svg = render(&trace, 0.03);
+        let svg = render(&trace, 0.03, "");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
         for needle in [
             ">main</text>",
