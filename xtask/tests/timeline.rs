@@ -156,3 +156,54 @@ fn the_chrome_json_names_every_thread_and_nests_its_states() {
     let last = events.iter().rfind(|e| e["ph"] == "i").unwrap();
     assert!(last["ts"].as_f64().unwrap() > 2.5e6, "{last}");
 }
+
+/// A Ctrl-C during a timeline leaves nothing running: the runner's
+/// interrupt handling covers the example while the sampler follows it.
+#[test]
+fn an_interrupt_during_a_timeline_leaves_nothing_running() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use std::time::Instant;
+    if !timeline::supported() {
+        return eprintln!("skipped: no /proc");
+    }
+    executables();
+    let root = catalog::workspace_root().unwrap_or_else(|e| panic!("{e}"));
+    let mut xtask = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(&root)
+        .args(["timeline", "sync"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the xtask starts");
+    let parent = xtask.id().to_string();
+    // The example: a child of the xtask named `sync`.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let example = loop {
+        let found = std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .find(|pid| {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                stat.contains("(sync) ")
+                    && stat
+                        .rsplit(')')
+                        .next()
+                        .and_then(|r| r.split_whitespace().nth(1))
+                        == Some(parent.as_str())
+            });
+        if let Some(pid) = found {
+            break pid;
+        }
+        assert!(Instant::now() < deadline, "the example never started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    kill(Pid::from_raw(xtask.id() as i32), Signal::SIGINT).expect("SIGINT is sent");
+    let status = xtask.wait().expect("the xtask ends");
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        !std::path::Path::new(&format!("/proc/{example}")).exists(),
+        "the example {example} is still there"
+    );
+}
