@@ -233,6 +233,15 @@ impl Trace {
                 *n += 1;
                 format!("{prefix}thread {n}")
             };
+            // Threads may share a name (two pools of `worker 0`): the
+            // second is `worker 0 (2)`.
+            let repeats = tracks.iter().filter(|k: &&Track| {
+                k.pid == t.pid && (k.label == label || k.label.starts_with(&format!("{label} (")))
+            });
+            let label = match repeats.count() {
+                0 => label,
+                n => format!("{label} ({})", n + 1),
+            };
             let mut points = Vec::new();
             let mut cpu = 0;
             for &(sweep, r) in &t.readings {

@@ -142,13 +142,6 @@ fn sample(root: i32, start: Instant, stop: &AtomicBool) -> Recording {
     while !stop.load(Ordering::SeqCst) {
         let now = Instant::now();
         rec.sweeps.push(now.saturating_duration_since(start));
-        if sweep % SCAN_EVERY == 0 {
-            for pid in new_group_members(root, &mut seen_pids) {
-                if let Some(p) = open_proc(pid) {
-                    procs.push(p);
-                }
-            }
-        }
         // Processes: a changed thread count means threads came or went.
         procs.retain_mut(|p| match pread(&p.stat, &mut buf) {
             Some(text) => {
@@ -202,6 +195,15 @@ fn sample(root: i32, start: Instant, stop: &AtomicBool) -> Recording {
                 let pid = rec.threads[f.record].pid;
                 if let Some(p) = procs.iter_mut().find(|p| p.pid == pid) {
                     p.rescan = true;
+                }
+            }
+        }
+        // New child processes, after the threads: the first sweep comes
+        // as soon as possible after the start.
+        if sweep % SCAN_EVERY == 0 {
+            for pid in new_group_members(root, &mut seen_pids, sweep == 0) {
+                if let Some(p) = open_proc(pid) {
+                    procs.push(p);
                 }
             }
         }
@@ -334,15 +336,18 @@ fn list_tasks(pid: i32) -> Vec<i32> {
     tids
 }
 
-/// Pids not seen before whose process group is `group`.
-fn new_group_members(group: i32, seen: &mut HashSet<i32>) -> Vec<i32> {
+/// Pids not seen before whose process group is `group`. On the `first`
+/// scan, pids below the group's are not even opened: they were taken
+/// before its leader started, so they are not its children (unless pids
+/// wrapped around at that very moment).
+fn new_group_members(group: i32, seen: &mut HashSet<i32>, first: bool) -> Vec<i32> {
     let mut found = Vec::new();
     let Ok(dir) = fs::read_dir("/proc") else {
         return found;
     };
     let mut buf = [0u8; 512];
     for pid in dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
-        if !seen.insert(pid) {
+        if !seen.insert(pid) || (first && pid < group) {
             continue;
         }
         let Ok(file) = File::open(format!("/proc/{pid}/stat")) else {

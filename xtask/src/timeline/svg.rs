@@ -22,7 +22,7 @@ const MAX_LEVELS: usize = 12;
 /// Average width of a character at the label sizes, in pixels (sans-serif
 /// at 11 px; generous, so that estimated boxes never overlap real text).
 const CHAR_W: f64 = 6.4;
-const MAX_LABEL: usize = 90;
+const MAX_LABEL: usize = 64;
 
 /// The fill of a state: a colour, or a pattern defined in `<defs>`.
 fn fill(state: State) -> &'static str {
@@ -58,15 +58,6 @@ pub fn tick_step(span: f64, max: usize) -> f64 {
 fn tick_label(value: f64, step: f64) -> String {
     let decimals = (-step.log10().floor()).max(0.0) as usize;
     format!("{value:.decimals$}")
-}
-
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= MAX_LABEL {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX_LABEL - 1).collect();
-        format!("{cut}…")
-    }
 }
 
 /// A placed label of a printed line.
@@ -146,22 +137,27 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
         .fold(trace.wall, f64::max)
         .max(1e-3);
     let step = tick_step(end, 10);
-    let axis_end = (end / step).ceil() * step;
+    // The plot spans the run exactly; ticks stop at the last one inside.
+    let axis_end = end;
     let px = |t: f64| plot_x + t / axis_end * plot_w;
 
-    // The printed lines' labels.
+    // The printed lines' labels: a line longer than `MAX_LABEL` is never
+    // cut short above the rows; it is numbered and listed in full below.
     let texts: Vec<String> = trace
         .lines
         .iter()
         .map(|l| match l.stream {
-            Stream::Stdout => shorten(&l.text),
-            Stream::Stderr => shorten(&format!("stderr: {}", l.text)),
+            Stream::Stdout => l.text.clone(),
+            Stream::Stderr => format!("stderr: {}", l.text),
         })
         .collect();
     let xs: Vec<f64> = trace.lines.iter().map(|l| px(l.at)).collect();
     let widths: Vec<f64> = texts
         .iter()
-        .map(|t| t.chars().count() as f64 * CHAR_W)
+        .map(|t| match t.chars().count() {
+            n if n <= MAX_LABEL => n as f64 * CHAR_W,
+            _ => f64::INFINITY,
+        })
         .collect();
     let placed = place_labels(&xs, &widths, 10.0, WIDTH - 5.0);
     let levels = placed.iter().map(|p| p.level + 1).max().unwrap_or(0);
@@ -274,7 +270,7 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
         r##"<line x1="{plot_x:.1}" y1="{axis_y:.1}" x2="{:.1}" y2="{axis_y:.1}" stroke="#333"/>"##,
         plot_x + plot_w
     );
-    let ticks = (axis_end / step).round() as usize;
+    let ticks = (axis_end / step + 1e-9).floor() as usize;
     for k in 0..=ticks {
         let v = k as f64 * step;
         let x = px(v);
@@ -326,11 +322,20 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
         r##"<text x="10" y="{:.1}" font-size="11" fill="#444">{}</text>"##,
         notes_top + 30.0,
         esc(&format!(
-            "The sampler itself (the xtask, not shown) used {:.0}% of one core. {machine}",
+            "The sampler itself (the xtask, not shown) used {:.0}% of one core.",
             sampler_share * 100.0
         ))
     );
     let mut height = notes_top + 42.0;
+    if !machine.is_empty() {
+        let _ = writeln!(
+            s,
+            r##"<text x="10" y="{:.1}" font-size="11" fill="#444">{}</text>"##,
+            notes_top + 45.0,
+            esc(machine)
+        );
+        height += 15.0;
+    }
     if !unplaced.is_empty() {
         let _ = writeln!(
             s,
