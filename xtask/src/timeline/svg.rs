@@ -2,9 +2,9 @@
 //! (`bench::svg`, whose escaping it shares): one row per thread, its states
 //! as coloured bars, a time axis in seconds, the printed lines as markers
 //! with visible labels (hover text does not work where an SVG is shown as
-//! an image), and a legend. Colours differ in lightness, and the two
-//! states that would be close in grey are patterns, so a greyscale print
-//! keeps them apart.
+//! an image), and a legend. The solid colours differ in lightness and the
+//! other three states are patterns (diagonal stripes, horizontal stripes,
+//! dots), so a greyscale print keeps every state apart.
 
 use std::fmt::Write;
 
@@ -27,18 +27,19 @@ const MAX_LABEL: usize = 64;
 /// The fill of a state: a colour, or a pattern defined in `<defs>`.
 fn fill(state: State) -> &'static str {
     match state {
-        State::Running => "#1b5e20",
+        State::Running => "#0b3d0b",
         State::Runnable => "url(#runnable)",
         State::Blocked => "#fb6a4a",
         State::Sleeping => "#c6dbef",
-        State::Io => "#6a51a3",
+        State::Io => "url(#io)",
         State::Child => "#fdae6b",
         State::Asleep => "url(#asleep)",
     }
 }
 
 const DEFS: &str = r##"<defs>
-<pattern id="runnable" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#1b5e20"/></pattern>
+<pattern id="runnable" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#0b3d0b"/></pattern>
+<pattern id="io" patternUnits="userSpaceOnUse" width="4" height="4"><rect width="4" height="4" fill="#ffffff"/><rect width="4" height="2.5" fill="#6a51a3"/></pattern>
 <pattern id="asleep" patternUnits="userSpaceOnUse" width="5" height="5"><rect width="5" height="5" fill="#ffffff"/><circle cx="2.5" cy="2.5" r="1.2" fill="#555555"/></pattern>
 </defs>
 "##;
@@ -58,6 +59,23 @@ pub fn tick_step(span: f64, max: usize) -> f64 {
 fn tick_label(value: f64, step: f64) -> String {
     let decimals = (-step.log10().floor()).max(0.0) as usize;
     format!("{value:.decimals$}")
+}
+
+/// `text` in pieces of at most `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("one line at least");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
 }
 
 /// A placed label of a printed line.
@@ -349,20 +367,20 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
                 Stream::Stdout => "",
                 Stream::Stderr => r#" font-style="italic""#,
             };
-            let prefix = if line.stream == Stream::Stderr {
-                "stderr: "
-            } else {
-                ""
-            };
-            let text: String = format!("{prefix}{}", line.text).chars().take(140).collect();
             let _ = writeln!(
                 s,
-                r##"<text x="10" y="{height:.1}" font-size="11" font-weight="bold">{}</text><text x="40" y="{height:.1}" font-size="11">{:.2}</text><text x="85" y="{height:.1}" font-size="11"{style}>{}</text>"##,
+                r##"<text x="10" y="{height:.1}" font-size="11" font-weight="bold">{}</text><text x="40" y="{height:.1}" font-size="11">{:.2}</text>"##,
                 n + 1,
                 line.at,
-                esc(&text)
             );
-            height += 15.0;
+            for part in wrap(&texts[i], 140) {
+                let _ = writeln!(
+                    s,
+                    r##"<text x="85" y="{height:.1}" font-size="11"{style}>{}</text>"##,
+                    esc(&part)
+                );
+                height += 15.0;
+            }
         }
         height += 6.0;
     }
@@ -391,6 +409,12 @@ mod tests {
         assert_eq!(tick_label(1.5, 0.5), "1.5");
         assert_eq!(tick_label(2.0, 1.0), "2");
         assert_eq!(tick_label(0.0015, 0.0005), "0.0015");
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces() {
+        assert_eq!(wrap("ab cd ef", 5), ["ab cd", "ef"]);
+        assert_eq!(wrap("abcdefgh", 5), ["abcdefgh"]);
     }
 
     #[test]
