@@ -176,8 +176,9 @@ fn sample(root: i32, start: Instant, stop: &AtomicBool) -> Recording {
                 Some(r) => {
                     let t = &mut rec.threads[f.record];
                     t.readings.push((sweep, r));
-                    // A thread names itself once it runs: look again.
-                    if t.readings.len() == 3 {
+                    // A thread names itself once it first runs, which on a
+                    // busy machine can be late: look again, for a while.
+                    if t.readings.len() <= 20 {
                         let comm = read_comm(t.pid, t.tid);
                         if !comm.is_empty() {
                             t.comm = comm;

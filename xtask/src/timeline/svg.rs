@@ -152,6 +152,7 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
         .tracks
         .iter()
         .filter_map(|t| t.points.last().map(|p| p.at))
+        .chain(trace.lines.iter().map(|l| l.at))
         .fold(trace.wall, f64::max)
         .max(1e-3);
     let step = tick_step(end, 10);
@@ -345,12 +346,12 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
         ))
     );
     let mut height = notes_top + 42.0;
-    if !machine.is_empty() {
+    for part in wrap(machine, 150).iter().filter(|p| !p.is_empty()) {
         let _ = writeln!(
             s,
             r##"<text x="10" y="{:.1}" font-size="11" fill="#444">{}</text>"##,
-            notes_top + 45.0,
-            esc(machine)
+            height + 3.0,
+            esc(part)
         );
         height += 15.0;
     }
