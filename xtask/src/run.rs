@@ -136,11 +136,11 @@ pub fn run_observed(
             "too many examples running at once for the interrupt handler to track",
         ));
     };
-    let stdout = reader(child.stdout.take(), Stream::Stdout, observer.clone());
-    let stderr = reader(child.stderr.take(), Stream::Stderr, observer.clone());
     if let Some(o) = &observer {
         o.started(group.as_raw(), start);
     }
+    let stdout = reader(child.stdout.take(), Stream::Stdout, observer.clone());
+    let stderr = reader(child.stderr.take(), Stream::Stderr, observer.clone());
     // The child is reaped by `wait4` below, never by `Child`.
     drop(child);
 

@@ -78,17 +78,26 @@ impl Recorded {
     }
 }
 
-/// Told the start and the lines by the runner; owns the sampler.
+/// Told the start and the lines by the runner; owns the sampler, which is
+/// started before the example and told its pid as soon as it runs.
 #[derive(Default)]
 struct Watch {
-    sampler: Mutex<Option<(Instant, sample::Running)>>,
+    sampler: Mutex<Option<sample::Running>>,
+    start: Mutex<Option<Instant>>,
     lines: Mutex<Vec<(Instant, Stream, String)>>,
 }
 
 impl Observer for Watch {
     fn started(&self, pid: i32, at: Instant) {
-        let running = sample::start(pid, at);
-        *self.sampler.lock().unwrap_or_else(|e| e.into_inner()) = Some((at, running));
+        if let Some(s) = self
+            .sampler
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            s.follow(pid, at);
+        }
+        *self.start.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
     }
 
     fn line(&self, stream: Stream, at: Instant, text: &str) {
@@ -104,18 +113,25 @@ pub fn record(
     args: &[String],
     timeout: Duration,
 ) -> io::Result<Recorded> {
-    let watch = Arc::new(Watch::default());
+    let watch = Arc::new(Watch {
+        sampler: Mutex::new(Some(sample::Running::new())),
+        ..Watch::default()
+    });
     let observer: Arc<dyn Observer> = watch.clone();
-    let timed = run::run_observed(program, args, timeout, Some(observer))?;
-    let (start, recording) = match watch
+    let timed = run::run_observed(program, args, timeout, Some(observer));
+    let sampler = watch
         .sampler
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .take()
-    {
-        Some((start, running)) => (start, running.stop()),
-        None => (Instant::now(), Recording::default()),
-    };
+        .take();
+    // Stopped whatever happened, so no thread is left sampling.
+    let recording = sampler.map(sample::Running::stop).unwrap_or_default();
+    let timed = timed?;
+    let start = watch
+        .start
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(Instant::now);
     let lines = std::mem::take(&mut *watch.lines.lock().unwrap_or_else(|e| e.into_inner()));
     let lines = lines
         .into_iter()

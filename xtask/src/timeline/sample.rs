@@ -83,29 +83,49 @@ impl Recording {
     }
 }
 
-/// A sampler running on a thread of its own until [`Running::stop`].
+/// A sampler on a thread of its own, started before the example so that
+/// its first sweep follows the example's start at once: it waits for
+/// [`Running::follow`], then samples until [`Running::stop`].
 pub struct Running {
     stop: Arc<AtomicBool>,
+    root: std::sync::mpsc::Sender<(i32, Instant)>,
     handle: thread::JoinHandle<Recording>,
 }
 
 impl Running {
+    /// Starts the thread; it waits for a process to follow.
+    pub fn new() -> Running {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let (root, told) = std::sync::mpsc::channel::<(i32, Instant)>();
+        let handle = thread::Builder::new()
+            .name("timeline-sampler".into())
+            .spawn(move || match told.recv() {
+                Ok((pid, start)) => sample(pid, start, &flag),
+                // Stopped before any example started.
+                Err(_) => Recording::default(),
+            })
+            .expect("the sampler thread starts");
+        Running { stop, root, handle }
+    }
+
+    /// Follows process `root` (the leader of its group), started at `start`.
+    pub fn follow(&self, root: i32, start: Instant) {
+        let _ = self.root.send((root, start));
+    }
+
     /// Stops the sampler and returns what it saw.
     pub fn stop(self) -> Recording {
         self.stop.store(true, Ordering::SeqCst);
+        drop(self.root);
         self.handle.join().unwrap_or_default()
     }
 }
 
-/// Starts following process `root` (the leader of its group) from `start`.
-pub fn start(root: i32, start: Instant) -> Running {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    let handle = thread::Builder::new()
-        .name("timeline-sampler".into())
-        .spawn(move || sample(root, start, &flag))
-        .expect("the sampler thread starts");
-    Running { stop, handle }
+impl Default for Running {
+    fn default() -> Running {
+        Running::new()
+    }
 }
 
 struct Proc {
@@ -406,7 +426,8 @@ mod tests {
             .process_group(0)
             .spawn()
             .expect("sleep starts");
-        let running = start(child.id() as i32, Instant::now());
+        let running = Running::new();
+        running.follow(child.id() as i32, Instant::now());
         child.wait().expect("sleep ends");
         let rec = running.stop();
         assert_eq!(rec.threads.len(), 1, "{rec:?}");
