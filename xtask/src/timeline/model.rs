@@ -3,10 +3,12 @@
 //! lines. Pure: no I/O, so the rules are unit-tested here.
 //!
 //! The rule for "running": a thread is running in a sample when its CPU
-//! time grew by at least half the time since the previous sample. Less
-//! than that, it is named for what the kernel reported at the sample: its
-//! state letter (`R`: runnable, waiting for a core) or, asleep, the kernel
-//! function it sleeps in (`wchan`).
+//! time grew by at least half the time since the previous sample (with the
+//! kernel's late updates of a running thread's count given back to the
+//! samples they belong to, see [`cpu_per_interval`]). Less than that, it is
+//! named for what the kernel reported at the sample: its state letter (`R`:
+//! runnable, waiting for a core) or, asleep, the kernel function it sleeps
+//! in (`wchan`).
 
 use std::time::Duration;
 
@@ -108,6 +110,46 @@ pub fn classify(
         letter @ (b'S' | b'D' | b'I') => asleep_in(wchan.unwrap_or(""), letter),
         _ => State::Asleep,
     })
+}
+
+/// The CPU time a thread used in each interval (`spans`: start and end of
+/// each reading's interval, in seconds).
+///
+/// The kernel brings a running thread's count up to date only now and
+/// then: at each scheduler tick (every 4 ms at this machine's 250 Hz), when
+/// it leaves the CPU, or when another thread wakes on its CPU. So a thread
+/// that runs on may show no growth for a few samples, then a tick's worth
+/// at once. Growth that follows samples which saw the thread runnable
+/// (`R`) with no growth is given back to them, the most recent first, one
+/// interval's length each: the count was stale because the thread was
+/// running. A thread seen asleep had an exact count (it left the CPU).
+pub fn cpu_per_interval(readings: &[(u32, Reading)], spans: &[(f64, f64)]) -> Vec<Duration> {
+    let mut grew: Vec<Duration> = Vec::with_capacity(readings.len());
+    let mut cpu = 0;
+    for (i, &(_, r)) in readings.iter().enumerate() {
+        let g = Duration::from_nanos(r.cpu_ns.saturating_sub(cpu));
+        cpu = r.cpu_ns;
+        grew.push(g);
+        if g.is_zero() {
+            continue;
+        }
+        // The zero-growth runnable samples just before this one.
+        let mut start = i;
+        while start > 0 && grew[start - 1].is_zero() && readings[start - 1].1.state == b'R' {
+            start -= 1;
+        }
+        let mut left = g;
+        for k in (start..=i).rev() {
+            let len = Duration::from_secs_f64((spans[k].1 - spans[k].0).max(0.0));
+            let take = if k == start { left } else { left.min(len) };
+            grew[k] = take;
+            left -= take;
+            if left.is_zero() {
+                break;
+            }
+        }
+    }
+    grew
 }
 
 /// One sample of one thread: its state over the interval that ends `at`.
@@ -243,13 +285,14 @@ impl Trace {
                 n => format!("{label} ({})", n + 1),
             };
             let mut points = Vec::new();
-            let mut cpu = 0;
-            for &(sweep, r) in &t.readings {
-                let from = if sweep == 0 { 0.0 } else { secs(sweep - 1) };
-                let at = secs(sweep);
+            let spans: Vec<(f64, f64)> = t
+                .readings
+                .iter()
+                .map(|&(sweep, _)| (if sweep == 0 { 0.0 } else { secs(sweep - 1) }, secs(sweep)))
+                .collect();
+            let grew = cpu_per_interval(&t.readings, &spans);
+            for ((&(sweep, r), &(from, at)), grew) in t.readings.iter().zip(&spans).zip(grew) {
                 let interval = Duration::from_secs_f64((at - from).max(0.0));
-                let grew = Duration::from_nanos(r.cpu_ns.saturating_sub(cpu));
-                cpu = r.cpu_ns;
                 let wchan = r.wchan.and_then(|w| rec.wchans.get(usize::from(w)));
                 if let Some(state) = classify(grew, interval, r, wchan.map(String::as_str)) {
                     points.push(Point {
@@ -337,6 +380,37 @@ mod tests {
         assert_eq!(s(999, b'R'), Some(State::Runnable));
         assert_eq!(s(10, b'S'), Some(State::Blocked));
         assert_eq!(s(2000, b'Z'), None);
+    }
+
+    #[test]
+    fn a_stale_count_is_given_back_to_the_runnable_samples_before_it() {
+        let spans: Vec<(f64, f64)> = (0..6)
+            .map(|i| (i as f64 * 0.001, (i + 1) as f64 * 0.001))
+            .collect();
+        // Running throughout, the count updated at a 4 ms tick; then asleep.
+        let readings: Vec<(u32, Reading)> = [
+            (1_000_000, b'R'),
+            (1_000_000, b'R'),
+            (1_000_000, b'R'),
+            (1_000_000, b'R'),
+            (5_000_000, b'R'),
+            (5_000_000, b'S'),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(cpu_ns, state))| (i as u32, r(cpu_ns, state, None)))
+        .collect();
+        let ms = |g: &[Duration]| {
+            g.iter()
+                .map(|d| d.as_micros() as u64 / 1000)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ms(&cpu_per_interval(&readings, &spans)), [1, 1, 1, 1, 1, 0]);
+        // One ms of CPU after four runnable samples: only the last interval ran.
+        let mut waited = readings.clone();
+        waited[4].1.cpu_ns = 2_000_000;
+        waited[5].1.cpu_ns = 2_000_000;
+        assert_eq!(ms(&cpu_per_interval(&waited, &spans)), [1, 0, 0, 0, 1, 0]);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! Each sweep reads, for every live thread, `/proc/PID/task/TID/schedstat`
 //! (nanoseconds on a CPU, nanoseconds waiting for one, time slices run); and
 //! only when that changed, or the thread was last seen running or runnable,
-//! its CPU-time clock (`clock_gettime`, exact even while it runs, where
-//! `schedstat` lags by a tick), `stat` (its state letter) and, for a
-//! sleeping thread, `wchan` (the kernel function it sleeps in). The files stay open and are re-read with `pread`.
+//! `stat` (its state letter) and, for a sleeping thread, `wchan` (the kernel
+//! function it sleeps in). (A thread's CPU-time clock would be exact, but
+//! Linux lets a process read only its own threads' clocks.) The files stay open and are re-read with `pread`.
 //! A thread whose counters did not move since a sweep that saw it asleep is
 //! still asleep where it was: nothing is read but `schedstat`.
 //!
@@ -34,7 +34,7 @@ const SCAN_EVERY: u32 = 4;
 /// What one read of a thread found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading {
-    /// Nanoseconds on a CPU so far (its CPU-time clock).
+    /// Nanoseconds on a CPU so far (`schedstat` field 1).
     pub cpu_ns: u64,
     /// The state letter of `stat` (`R`, `S`, `D`, `Z`, ...).
     pub state: u8,
@@ -138,7 +138,6 @@ struct Proc {
 
 struct Followed {
     record: usize,
-    tid: i32,
     schedstat: File,
     stat: File,
     wchan: Option<File>,
@@ -261,10 +260,7 @@ fn read_thread(
         _ => {}
     }
     f.last = Some(sched);
-    // `schedstat`'s first number is exact for a thread off the CPU, but for
-    // one running right now it lags by up to a scheduler tick (4 to 10 ms):
-    // the thread's CPU clock is brought up to date when it is read.
-    let cpu_ns = thread_clock(f.tid).unwrap_or(sched[0]);
+    let cpu_ns = sched[0];
     let state = stat_field(pread(&f.stat, buf)?, 0)?.bytes().next()?;
     let wchan = match (&f.wchan, is_asleep(state)) {
         (Some(file), true) => pread(file, buf)
@@ -339,7 +335,6 @@ fn open_thread(pid: i32, tid: i32, record: usize) -> Followed {
     let dead = || File::open("/dev/null").expect("/dev/null opens");
     Followed {
         record,
-        tid,
         schedstat: open("schedstat").unwrap_or_else(|_| dead()),
         stat: open("stat").unwrap_or_else(|_| dead()),
         wchan: open("wchan").ok(),
@@ -392,24 +387,6 @@ fn new_group_members(group: i32, seen: &mut HashSet<i32>, first: bool) -> Vec<i3
     found
 }
 
-/// The CPU time of thread `tid` of any process, in nanoseconds, from its
-/// CPU-time clock (Linux's clock id for a thread: the complement of its id
-/// shifted left by 3, then `CPUCLOCK_PERTHREAD` 4 and `CPUCLOCK_SCHED` 2).
-/// Reading it updates a running thread's count, unlike `schedstat`.
-fn thread_clock(tid: i32) -> Option<u64> {
-    let clock = ((!tid) << 3) | 4 | 2;
-    // SAFETY: `clock_gettime` fills the `timespec` it is given; an invalid
-    // clock (the thread is gone) is an error return, nothing else.
-    let t = unsafe {
-        let mut t: libc::timespec = std::mem::zeroed();
-        if libc::clock_gettime(clock as libc::clockid_t, &mut t) != 0 {
-            return None;
-        }
-        t
-    };
-    Some(t.tv_sec.max(0) as u64 * 1_000_000_000 + t.tv_nsec.max(0) as u64)
-}
-
 /// This thread's CPU time.
 fn thread_cpu() -> Duration {
     // SAFETY: `clock_gettime` fills the `timespec` it is given.
@@ -435,22 +412,6 @@ mod tests {
         assert_eq!(stat_field(stat, 0), Some("S"));
         assert_eq!(stat_field(stat, 2), Some("5703"));
         assert_eq!(stat_field(stat, 17), Some("3"));
-    }
-
-    #[test]
-    #[cfg(target_os = "linux")]
-    fn a_threads_cpu_clock_is_read_up_to_date() {
-        // SAFETY: `gettid` has no preconditions.
-        let tid = unsafe { libc::gettid() };
-        let spin = Instant::now();
-        while spin.elapsed() < Duration::from_millis(3) {
-            std::hint::black_box(0);
-        }
-        // The same clock as this thread's own, read by its id.
-        let own = thread_cpu().as_nanos() as u64;
-        let by_id = thread_clock(tid).expect("the clock reads");
-        assert!(by_id >= own && by_id - own < 1_000_000, "{own} {by_id}");
-        assert_eq!(thread_clock(i32::MAX - 1), None);
     }
 
     #[test]
