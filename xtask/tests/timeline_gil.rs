@@ -18,10 +18,12 @@ use xtask::timeline::{
 };
 
 /// Most samples in which both threads under the GIL analog may show as
-/// running. Only one holds the lock, so both can pass the running rule
-/// (CPU time grew by half the interval) only when a hand-over splits an
-/// interval about evenly between them.
-const GIL_MAX_TOGETHER: f64 = 0.05;
+/// running. Only one holds the lock, so both pass the running rule (CPU
+/// time grew by half the interval) only when a hand-over, one every 5 ms,
+/// splits a 1 ms sample about evenly between them: measured 0.2% to 7.6% of
+/// the shared samples in six runs on this machine (idle or busy), against
+/// 90% for two real threads on free cores.
+const GIL_MAX_TOGETHER: f64 = 0.15;
 
 /// Fewest samples in which both real threads must show as running, on
 /// free cores: "most of the time".

@@ -257,6 +257,29 @@ impl Trace {
         let mut tracks = Vec::new();
         for i in order {
             let t = &rec.threads[i];
+            let mut points = Vec::new();
+            let spans: Vec<(f64, f64)> = t
+                .readings
+                .iter()
+                .map(|&(sweep, _)| (if sweep == 0 { 0.0 } else { secs(sweep - 1) }, secs(sweep)))
+                .collect();
+            let grew = cpu_per_interval(&t.readings, &spans);
+            for ((&(sweep, r), &(from, at)), grew) in t.readings.iter().zip(&spans).zip(grew) {
+                let interval = Duration::from_secs_f64((at - from).max(0.0));
+                let wchan = r.wchan.and_then(|w| rec.wchans.get(usize::from(w)));
+                if let Some(state) = classify(grew, interval, r, wchan.map(String::as_str)) {
+                    points.push(Point {
+                        sweep,
+                        from,
+                        at,
+                        state,
+                    });
+                }
+            }
+            // Seen only after it ended (a zombie): no row, no number.
+            if points.is_empty() {
+                continue;
+            }
             let prefix = if t.pid == root {
                 String::new()
             } else {
@@ -284,25 +307,6 @@ impl Trace {
                 0 => label,
                 n => format!("{label} ({})", n + 1),
             };
-            let mut points = Vec::new();
-            let spans: Vec<(f64, f64)> = t
-                .readings
-                .iter()
-                .map(|&(sweep, _)| (if sweep == 0 { 0.0 } else { secs(sweep - 1) }, secs(sweep)))
-                .collect();
-            let grew = cpu_per_interval(&t.readings, &spans);
-            for ((&(sweep, r), &(from, at)), grew) in t.readings.iter().zip(&spans).zip(grew) {
-                let interval = Duration::from_secs_f64((at - from).max(0.0));
-                let wchan = r.wchan.and_then(|w| rec.wchans.get(usize::from(w)));
-                if let Some(state) = classify(grew, interval, r, wchan.map(String::as_str)) {
-                    points.push(Point {
-                        sweep,
-                        from,
-                        at,
-                        state,
-                    });
-                }
-            }
             tracks.push(Track {
                 pid: t.pid,
                 tid: t.tid,
