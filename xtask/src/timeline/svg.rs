@@ -233,7 +233,8 @@ pub fn render(trace: &Trace, sampler_share: f64, machine: &str) -> String {
         );
         for span in t.spans() {
             let x0 = px(span.start);
-            let w = (px(span.end) - x0).max(0.6);
+            // At least 2 px: a thread that lived under a millisecond stays visible.
+            let w = (px(span.end) - x0).max(2.0);
             let _ = writeln!(
                 s,
                 r#"<rect x="{x0:.2}" y="{y:.1}" width="{w:.2}" height="{ROW_H}" fill="{}"/>"#,
