@@ -261,6 +261,12 @@ pub fn run(root: &Path, name: Option<&str>, args: &[String], docs: bool) -> Resu
         if let Some(m) = recorded.machine() {
             let verdict = if m.free { "free" } else { "busy" };
             println!("  cores {verdict}: {}", m.evidence);
+            if docs && !m.free && example.spec.mode == crate::spec::Mode::Alone {
+                println!(
+                    "  warning: {} is CPU-bound and the cores were not free: its picture shows a shared machine; record it again when the machine is idle",
+                    example.bin
+                );
+            }
         }
         for path in written {
             let shown = path.strip_prefix(root).unwrap_or(&path);
