@@ -16,7 +16,7 @@
 
 mod limits;
 mod render;
-mod svg;
+pub(crate) mod svg;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -13,6 +13,7 @@ commands:
   copies    copy each standalone example into a fresh project, build, check it
   bench     measure threads vs tasks vs processes
   exercise  list the exercises, or grade one (docs/exercises.md)
+  timeline  draw every thread of one run over time (SVG and Chrome JSON)
   help      this text
 
 `cargo xtask <command> --help` describes one command.";
@@ -84,6 +85,29 @@ Exercises for learners (docs/exercises.md): each is one file to edit,
 Exit status: 0 solved, 1 not yet (or not judged because the cores were
 busy), 2 bad input.";
 
+pub const TIMELINE_HELP: &str = "\
+usage: cargo xtask timeline NAME [-- ARGS...]
+       cargo xtask timeline --docs
+
+Builds the examples in release mode, runs NAME (with ARGS, or its spec's
+`args:`) and follows every thread of it and of its child processes through
+/proc, about once a millisecond, without changing the program. Writes
+target/timeline/NAME.svg (one row per thread, its states in colour, the
+printed lines marked, a legend) and target/timeline/NAME.json (Chrome's
+trace-event format: open it in ui.perfetto.dev or chrome://tracing).
+
+A thread is running in a sample when its CPU time grew by at least half the
+time since the previous sample; otherwise it is named for what the kernel
+reports: runnable (waiting for a core), blocked in a futex (lock, join,
+channel or condvar), sleeping on a timer, waiting for I/O, for a child.
+
+  NAME          one binary (`deadlock`), not a package
+  --docs        record the pictures committed under docs/timelines/
+                (sync, multithreading, gil-analog, deadlock, deadlock-ordered,
+                multiprocessing, async-await, event-loop, pool-guard-pitfall)
+
+Linux only: elsewhere it says that it needs /proc, and exits 1.";
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     List,
@@ -101,6 +125,11 @@ pub enum Command {
     Exercise {
         name: Option<String>,
         action: crate::exercise::Action,
+    },
+    Timeline {
+        name: Option<String>,
+        args: Vec<String>,
+        docs: bool,
     },
     /// Print this text and exit 0.
     Help(&'static str),
@@ -141,6 +170,7 @@ fn parse_inner(
         "copies" => COPIES_HELP,
         "bench" => BENCH_HELP,
         "exercise" => EXERCISE_HELP,
+        "timeline" => TIMELINE_HELP,
         _ => USAGE,
     };
     match command.as_str() {
@@ -234,6 +264,39 @@ fn parse_inner(
                 );
             }
             Ok(Command::Exercise { name, action })
+        }
+        "timeline" => {
+            let mut name = None;
+            let mut args = Vec::new();
+            let mut docs = false;
+            while let Some(arg) = parser.next().map_err(context)? {
+                match arg {
+                    Long("docs") => docs = true,
+                    Long("help") | Short('h') => return help(TIMELINE_HELP),
+                    Value(n) if name.is_none() => {
+                        name = Some(utf8_name("timeline", n)?);
+                        // The example's own arguments follow `--`.
+                        let mut raw = parser.raw_args().map_err(context)?;
+                        if raw.next_if(|a| a == "--").is_some() {
+                            for a in raw {
+                                args.push(utf8_name("timeline", a)?);
+                            }
+                        }
+                    }
+                    Value(n) => {
+                        return Err(format!(
+                            "timeline: one example at a time (`{}` is a second; its arguments go after `--`)",
+                            n.to_string_lossy()
+                        ));
+                    }
+                    other => return Err(context(other.unexpected())),
+                }
+            }
+            match (&name, docs) {
+                (None, false) => Err("timeline: name an example, or --docs".into()),
+                (Some(_), true) => Err("timeline: --docs records its own list; no NAME".into()),
+                _ => Ok(Command::Timeline { name, args, docs }),
+            }
         }
         other => Err(format!("unknown command `{other}`")),
     }
@@ -348,6 +411,37 @@ mod tests {
                 .contains("exclude")
         );
         assert!(p(&["exercise", "--fast"]).is_err());
+    }
+
+    #[test]
+    fn timeline_takes_one_name_and_the_examples_arguments_after_dashes() {
+        let timeline = |name: Option<&str>, args: &[&str], docs| Command::Timeline {
+            name: name.map(String::from),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            docs,
+        };
+        assert_eq!(
+            p(&["timeline", "deadlock"]),
+            Ok(timeline(Some("deadlock"), &[], false))
+        );
+        assert_eq!(
+            p(&["timeline", "chat-demo", "--", "--clients", "3"]),
+            Ok(timeline(Some("chat-demo"), &["--clients", "3"], false))
+        );
+        assert_eq!(p(&["timeline", "--docs"]), Ok(timeline(None, &[], true)));
+        assert_eq!(p(&["timeline", "--help"]), Ok(Command::Help(TIMELINE_HELP)));
+        assert!(p(&["timeline"]).unwrap_err().contains("name an example"));
+        assert!(
+            p(&["timeline", "a", "b"])
+                .unwrap_err()
+                .contains("after `--`")
+        );
+        assert!(
+            p(&["timeline", "a", "--docs"])
+                .unwrap_err()
+                .contains("no NAME")
+        );
+        assert!(p(&["timeline", "--fast"]).is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The workspace's task runner: `cargo xtask list | verify | copies | bench | exercise`.
+//! The workspace's task runner: `cargo xtask list | verify | copies | bench | exercise | timeline`.
 //!
 //! See `xtask/README.md` for the commands and the spec language. `spec` is
 //! pure (parse and match); `run` owns processes; `report` owns what is
@@ -15,6 +15,7 @@ pub mod list;
 pub mod report;
 pub mod run;
 pub mod spec;
+pub mod timeline;
 pub mod verify;
 
 // Examples run in process groups that a timeout kills as a whole (`killpg`),

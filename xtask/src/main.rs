@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use xtask::flags::{self, Command};
-use xtask::{bench, catalog, copies, exercise, list, verify};
+use xtask::{bench, catalog, copies, exercise, list, timeline, verify};
 
 fn main() -> ExitCode {
     let command = match flags::parse(std::env::args_os().skip(1)) {
@@ -60,6 +60,12 @@ fn main() -> ExitCode {
             Ok(status) => ExitCode::from(status),
             Err(e) => fail(&e.message, e.status),
         },
+        Command::Timeline { name, args, docs } => {
+            match timeline::run(&root, name.as_deref(), &args, docs) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.message, e.status),
+            }
+        }
         Command::Bench { quick } => match bench::run(quick, &root) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e, 1),

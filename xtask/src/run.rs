@@ -6,6 +6,7 @@ use std::io::{self, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -41,12 +42,39 @@ impl Timed {
     }
 }
 
+/// The output stream a line came on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Watches a run from outside the example (`timeline` samples its threads):
+/// told the example's pid once it is started and registered with
+/// `interrupt`, and each line it prints as the line arrives.
+pub trait Observer: Send + Sync {
+    /// The example started at `at` as process `pid` (also its group).
+    fn started(&self, pid: i32, at: Instant);
+    /// A line (without its newline) arrived on `stream` at `at`.
+    fn line(&self, stream: Stream, at: Instant, text: &str);
+}
+
 /// Runs `program` with `args` in a new process group, capturing stdout and
 /// stderr. Past `timeout` the whole group is killed with SIGKILL, so children
 /// the example forked die with it. An example that exits while processes of
 /// its group live on is reported (`left_processes`) and they are killed too.
 /// An interrupt of the xtask kills the group too (see `interrupt`).
 pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Result<Timed> {
+    run_observed(program, args, timeout, None)
+}
+
+/// [`run_example`], telling `observer` the start and every line's arrival.
+pub fn run_observed(
+    program: &Path,
+    args: &[String],
+    timeout: Duration,
+    observer: Option<Arc<dyn Observer>>,
+) -> io::Result<Timed> {
     become_subreaper();
     interrupt::install();
     let mut command = Command::new(program);
@@ -108,8 +136,11 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
             "too many examples running at once for the interrupt handler to track",
         ));
     };
-    let stdout = reader(child.stdout.take());
-    let stderr = reader(child.stderr.take());
+    if let Some(o) = &observer {
+        o.started(group.as_raw(), start);
+    }
+    let stdout = reader(child.stdout.take(), Stream::Stdout, observer.clone());
+    let stderr = reader(child.stderr.take(), Stream::Stderr, observer.clone());
     // The child is reaped by `wait4` below, never by `Child`.
     drop(child);
 
@@ -149,14 +180,48 @@ pub fn run_example(program: &Path, args: &[String], timeout: Duration) -> io::Re
     })
 }
 
-fn reader(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+fn reader(
+    pipe: Option<impl Read + Send + 'static>,
+    stream: Stream,
+    observer: Option<Arc<dyn Observer>>,
+) -> thread::JoinHandle<String> {
     let mut pipe = pipe.expect("the pipe was requested");
     thread::spawn(move || {
         let mut bytes = Vec::new();
         // A read error ends the capture; what was read so far is kept.
-        let _ = pipe.read_to_end(&mut bytes);
+        match observer {
+            None => drop(pipe.read_to_end(&mut bytes)),
+            Some(o) => read_lines(&mut pipe, &mut bytes, |at, line| {
+                o.line(stream, at, &String::from_utf8_lossy(line))
+            }),
+        }
         String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+/// Reads `pipe` to its end into `bytes`, calling `line` with each complete
+/// line (and a last unterminated one) and the moment its end arrived.
+fn read_lines(pipe: &mut impl Read, bytes: &mut Vec<u8>, mut line: impl FnMut(Instant, &[u8])) {
+    let mut chunk = [0u8; 8192];
+    let mut line_start = 0;
+    loop {
+        match pipe.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                let at = Instant::now();
+                bytes.extend_from_slice(&chunk[..n]);
+                while let Some(i) = bytes[line_start..].iter().position(|&b| b == b'\n') {
+                    line(at, &bytes[line_start..line_start + i]);
+                    line_start += i + 1;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        }
+    }
+    if line_start < bytes.len() {
+        line(Instant::now(), &bytes[line_start..]);
+    }
 }
 
 /// Waits for the example (pid `group`) until `deadline`: its wait status
@@ -373,6 +438,17 @@ mod tests {
         assert!(t.run.left_processes);
         assert_eq!(killpg(Pid::from_raw(t.group), None), Err(Errno::ESRCH));
         assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn lines_are_told_as_they_arrive() {
+        let mut bytes = Vec::new();
+        let mut seen = Vec::new();
+        read_lines(&mut &b"one\ntwo\nlast"[..], &mut bytes, |_, l| {
+            seen.push(String::from_utf8_lossy(l).into_owned())
+        });
+        assert_eq!(seen, ["one", "two", "last"]);
+        assert_eq!(bytes, b"one\ntwo\nlast");
     }
 
     #[test]

@@ -166,7 +166,8 @@ fn panels(r: &Report) -> Vec<Panel> {
     ]
 }
 
-fn esc(text: &str) -> String {
+/// Text escaped for SVG (also the timeline's labels).
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
