@@ -222,7 +222,7 @@ fn sample(root: i32, start: Instant, stop: &AtomicBool) -> Recording {
         }
         // New child processes, after the threads: the first sweep comes
         // as soon as possible after the start.
-        if sweep % SCAN_EVERY == 0 {
+        if sweep.is_multiple_of(SCAN_EVERY) {
             for pid in new_group_members(root, &mut seen_pids, sweep == 0) {
                 if let Some(p) = open_proc(pid) {
                     procs.push(p);
