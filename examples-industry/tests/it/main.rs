@@ -1,0 +1,14 @@
+//! The industry binaries as processes, driven by real clients: curl and
+//! reqwest against `bank-api`, `web-scraper` against Python's `http.server`
+//! and against servers that fail, `db-queries` on a database of its own.
+//! One test binary, so its tests run side by side (most of them wait).
+//!
+//!     cargo test -p examples-industry --test it bank_api:: -- --nocapture
+
+#[path = "../../../xtask/tests/common/error_line.rs"]
+mod error_line;
+
+mod bank_api;
+mod db_queries;
+mod release;
+mod web_scraper;
