@@ -32,7 +32,7 @@
 //! reqwest = { version = "0.13", default-features = false, features = ["json"] }
 //! serde = { version = "1", features = ["derive"] }
 //! sqlx = { version = "0.8", default-features = false, features = ["runtime-tokio", "sqlite"] }
-//! tokio = { version = "1.48", features = ["rt-multi-thread", "net", "time"] }
+//! tokio = { version = "1.48", features = ["rt-multi-thread", "net", "time", "sync"] }
 //!
 //! [profile.dev.package.argon2]
 //! opt-level = 3
@@ -63,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
 use tokio::task::{JoinSet, spawn_blocking};
 use tokio::time::{sleep, timeout};
 
@@ -87,6 +88,8 @@ struct AppState {
     pool: SqlitePool,
     /// A hash of no one's password, checked when the user is unknown.
     dummy_hash: Arc<str>,
+    /// One permit per core: how many passwords are checked at once.
+    hashing: Arc<Semaphore>,
     /// The footgun, for the demo only: hash on the runtime's worker threads.
     hash_on_runtime: bool,
     load: Arc<Load>,
@@ -335,6 +338,14 @@ async fn login(
         Some((id, hash)) => (Some(id), hash),
         None => (None, state.dummy_hash.to_string()),
     };
+    // Each check holds 19 MiB and a core for tens of milliseconds: one per
+    // core at a time, the others wait here holding neither. Unbounded, a
+    // burst of logins would be a burst of memory.
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let matches = if state.hash_on_runtime {
         // The footgun (the demo's): tens of milliseconds of CPU on a worker
         // thread, which runs none of its other tasks meanwhile.
@@ -388,9 +399,11 @@ async fn app_state(pool: SqlitePool, hash_on_runtime: bool, log: bool) -> Result
     let dummy = spawn_blocking(|| hash_password("no one's password"))
         .await
         .map_err(|e| e.to_string())??;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     Ok(AppState {
         pool,
         dummy_hash: dummy.into(),
+        hashing: Arc::new(Semaphore::new(cores)),
         hash_on_runtime,
         load: Arc::new(Load::default()),
         log,

@@ -77,10 +77,21 @@ struct Load {
 struct InFlight<'a>(&'a Load);
 
 impl Load {
-    fn enter(&self) -> (usize, InFlight<'_>) {
+    fn enter(&self) -> InFlight<'_> {
         let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.max.fetch_max(n, Ordering::SeqCst);
-        (n, InFlight(self))
+        InFlight(self)
+    }
+
+    /// The server's side: `None` beyond `capacity`, and then not counted.
+    fn try_enter(&self, capacity: usize) -> Option<InFlight<'_>> {
+        let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        let in_flight = InFlight(self);
+        if n > capacity {
+            return None;
+        }
+        self.max.fetch_max(n, Ordering::SeqCst);
+        Some(in_flight)
     }
 }
 
@@ -208,13 +219,15 @@ async fn timed_run(
     }
     served.max.store(0, Ordering::SeqCst);
     let urls = page_urls(prefix, count)?;
+    let sent = Arc::new(Load::default());
     let started = Instant::now();
-    let summary = scrape(client, urls, limit, &Arc::new(Load::default())).await;
+    let summary = scrape(client, urls, limit, &sent).await;
     let elapsed = started.elapsed().as_secs_f64();
     print_summary(&summary, count);
     println!(
-        "  max in flight: {} (counted by the server)",
-        served.max.load(Ordering::SeqCst)
+        "  max in flight: {} served at once (counted by the server), {} sent at once (the scraper's own count)",
+        served.max.load(Ordering::SeqCst),
+        sent.max.load(Ordering::SeqCst)
     );
     let ideal = LATENCY.as_secs_f64() * count.div_ceil(limit.min(CAPACITY)) as f64;
     println!(
@@ -387,10 +400,9 @@ fn pages_missing(summary: &Summary, count: usize) -> Result<(), String> {
 /// The built-in server's one route: counts itself in flight, refuses beyond
 /// `CAPACITY`, answers after `LATENCY`.
 async fn page(State(served): State<Arc<Load>>, Path(page): Path<String>) -> Response {
-    let (n, _in_flight) = served.enter();
-    if n > CAPACITY {
+    let Some(_in_flight) = served.try_enter(CAPACITY) else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    }
+    };
     sleep(LATENCY).await;
     match page.strip_prefix("page-").and_then(|i| i.parse::<usize>().ok()) {
         Some(i) if i % CHUNKED_EVERY == CHUNKED_EVERY - 1 => {
