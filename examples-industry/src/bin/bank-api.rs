@@ -1,6 +1,5 @@
-//! Guide extra answer 3, web servers ("FastAPI handling client requests"): a
-//! bank's JSON API on axum, its data in SQLite through sqlx, its passwords
-//! checked with argon2.
+//! Guide extra answer 3, web servers: a bank's JSON API on axum, its data in
+//! SQLite through sqlx, its passwords checked with argon2.
 //!
 //! Run: `cargo run -p examples-industry --bin bank-api`, then in another
 //! terminal `curl -i http://127.0.0.1:3000/users/1`; or `-- demo` for a load.
@@ -46,12 +45,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -288,8 +287,13 @@ async fn limit_and_log(State(state): State<AppState>, request: Request, next: Ne
     let response = match timeout(REQUEST_TIMEOUT, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
-            let why = format!("request not complete within {} s", REQUEST_TIMEOUT.as_secs());
-            ApiError::new(StatusCode::REQUEST_TIMEOUT, why).into_response()
+            let why = format!(
+                "request not complete within {} s",
+                REQUEST_TIMEOUT.as_secs()
+            );
+            // The rest of the body may still come: close rather than read it.
+            let close = [(header::CONNECTION, "close")];
+            (close, ApiError::new(StatusCode::REQUEST_TIMEOUT, why)).into_response()
         }
     };
     if state.log {
@@ -525,13 +529,29 @@ async fn drive(
     };
     let show = [
         ("GET /users/1", client.get(format!("http://{good}/users/1"))),
-        ("GET /users/999", client.get(format!("http://{good}/users/999"))),
-        ("POST /login, alice's password", client.post(format!("http://{good}/login")).json(&alice(USERS[0].1))),
-        ("POST /login, a wrong password", client.post(format!("http://{good}/login")).json(&alice("guess"))),
-        ("POST /login, no such user", client.post(format!("http://{good}/login")).json(&Login {
-            username: "mallory".into(),
-            password: "guess".into(),
-        })),
+        (
+            "GET /users/999",
+            client.get(format!("http://{good}/users/999")),
+        ),
+        (
+            "POST /login, alice's password",
+            client
+                .post(format!("http://{good}/login"))
+                .json(&alice(USERS[0].1)),
+        ),
+        (
+            "POST /login, a wrong password",
+            client
+                .post(format!("http://{good}/login"))
+                .json(&alice("guess")),
+        ),
+        (
+            "POST /login, no such user",
+            client.post(format!("http://{good}/login")).json(&Login {
+                username: "mallory".into(),
+                password: "guess".into(),
+            }),
+        ),
     ];
     for (what, request) in show {
         let response = request.send().await.map_err(|e| format!("{what}: {e}"))?;
@@ -540,7 +560,9 @@ async fn drive(
         println!("{what} -> {status} {body}");
     }
 
-    println!("Load: {LOAD_GETS} GETs and {LOAD_LOGINS} logins from {LOAD_CLIENTS} clients at once:");
+    println!(
+        "Load: {LOAD_GETS} GETs and {LOAD_LOGINS} logins from {LOAD_CLIENTS} clients at once:"
+    );
     let started = Instant::now();
     let (gets, logins, ok) = run_load(&client, good).await;
     println!(
@@ -548,8 +570,16 @@ async fn drive(
         ok,
         LOAD_GETS + LOAD_LOGINS
     );
-    println!("  GET   p50 {:.1} ms, p99 {:.1} ms", pct(&gets, 50), pct(&gets, 99));
-    println!("  login p50 {:.1} ms, p99 {:.1} ms", pct(&logins, 50), pct(&logins, 99));
+    println!(
+        "  GET   p50 {:.1} ms, p99 {:.1} ms",
+        pct(&gets, 50),
+        pct(&gets, 99)
+    );
+    println!(
+        "  login p50 {:.1} ms, p99 {:.1} ms",
+        pct(&logins, 50),
+        pct(&logins, 99)
+    );
     println!(
         "  most requests in flight at once (counted by the server): {}",
         load.max.load(Ordering::SeqCst)
@@ -584,7 +614,10 @@ async fn drive(
 /// `LOAD_CLIENTS` tasks take the next request from a shared counter until
 /// all are sent: GETs, and a login every 100th request. Returns the sorted
 /// GET and login latencies and how many were answered 200.
-async fn run_load(client: &reqwest::Client, addr: SocketAddr) -> (Vec<Duration>, Vec<Duration>, usize) {
+async fn run_load(
+    client: &reqwest::Client,
+    addr: SocketAddr,
+) -> (Vec<Duration>, Vec<Duration>, usize) {
     let next = Arc::new(AtomicUsize::new(0));
     let mut clients = JoinSet::new();
     for _ in 0..LOAD_CLIENTS {
@@ -620,7 +653,11 @@ async fn run_load(client: &reqwest::Client, addr: SocketAddr) -> (Vec<Duration>,
     while let Some(Ok(seen)) = clients.join_next().await {
         for (is_login, latency, fine) in seen {
             ok += usize::from(fine);
-            if is_login { logins.push(latency) } else { gets.push(latency) }
+            if is_login {
+                logins.push(latency)
+            } else {
+                gets.push(latency)
+            }
         }
     }
     gets.sort();
@@ -648,7 +685,11 @@ async fn footgun_run(
                     username: USERS[0].0.into(),
                     password: USERS[0].1.into(),
                 };
-                let sent = client.post(format!("http://{addr}/login")).json(&login).send().await;
+                let sent = client
+                    .post(format!("http://{addr}/login"))
+                    .json(&login)
+                    .send()
+                    .await;
                 if let Ok(response) = sent {
                     let _ = response.bytes().await;
                     done += 1;
@@ -663,7 +704,10 @@ async fn footgun_run(
     let mut gets = JoinSet::new();
     for i in 0..FOOTGUN_GETS {
         tokio::time::sleep_until(started + GET_EVERY * i as u32).await;
-        let (client, url) = (client.clone(), format!("http://{addr}/users/{}", 1 + i % USERS.len()));
+        let (client, url) = (
+            client.clone(),
+            format!("http://{addr}/users/{}", 1 + i % USERS.len()),
+        );
         gets.spawn(async move {
             let sent = Instant::now();
             match client.get(url).send().await {

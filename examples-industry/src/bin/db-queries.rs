@@ -1,6 +1,6 @@
-//! Guide extra answer 3, database queries ("fetching user data in a banking
-//! app"): a sqlx `SqlitePool` of 5 connections shared by 20 requests at once,
-//! then 100 payments with and without a transaction.
+//! Guide extra answer 3, database queries: a bank's sqlx `SqlitePool` of 5
+//! connections shared by 20 requests at once, then 100 payments with and
+//! without a transaction.
 //!
 //! Run: `cargo run -p examples-industry --bin db-queries`
 //!
@@ -268,7 +268,11 @@ async fn payments(pool: &SqlitePool, in_transaction: bool) -> Result<(), String>
     );
     // In a transaction the payments hold the write lock one at a time;
     // without one, each connection of the pool runs its own.
-    let at_once = if in_transaction { 1 } else { i64::from(POOL_SIZE) };
+    let at_once = if in_transaction {
+        1
+    } else {
+        i64::from(POOL_SIZE)
+    };
     let floor = THINK_TIME.as_secs_f64() * (CUSTOMERS / at_once) as f64;
     println!(
         "  total time: {elapsed:.2} s (at least {} x {} ms = {floor:.2} s, {at_once} at a time)",
@@ -290,7 +294,10 @@ async fn pay_in_transaction(
     cents: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let (from_balance,): (i64,) = sqlx::query_as(BALANCE).bind(from).fetch_one(&mut *tx).await?;
+    let (from_balance,): (i64,) = sqlx::query_as(BALANCE)
+        .bind(from)
+        .fetch_one(&mut *tx)
+        .await?;
     let (to_balance,): (i64,) = sqlx::query_as(BALANCE).bind(to).fetch_one(&mut *tx).await?;
     sleep(THINK_TIME).await;
     sqlx::query(SET_BALANCE)
@@ -318,8 +325,14 @@ async fn pay_without_transaction(
     cents: i64,
 ) -> Result<(), sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    let (from_balance,): (i64,) = sqlx::query_as(BALANCE).bind(from).fetch_one(&mut *conn).await?;
-    let (to_balance,): (i64,) = sqlx::query_as(BALANCE).bind(to).fetch_one(&mut *conn).await?;
+    let (from_balance,): (i64,) = sqlx::query_as(BALANCE)
+        .bind(from)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (to_balance,): (i64,) = sqlx::query_as(BALANCE)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
     sleep(THINK_TIME).await;
     sqlx::query(SET_BALANCE)
         .bind(from_balance - cents)

@@ -1,5 +1,5 @@
-//! Guide extra answer 3, web scrapers ("fetching thousands of URLs"): 1,000
-//! pages fetched with reqwest, at most K requests in flight.
+//! Guide extra answer 3, web scrapers: 1,000 pages fetched with reqwest, at
+//! most K requests in flight.
 //!
 //! Run: `cargo run -p examples-industry --bin web-scraper` (it starts its own
 //! server), or with `-- [--count N] [--limit K] URL_PREFIX` (page i is the
@@ -404,7 +404,10 @@ async fn page(State(served): State<Arc<Load>>, Path(page): Path<String>) -> Resp
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     sleep(LATENCY).await;
-    match page.strip_prefix("page-").and_then(|i| i.parse::<usize>().ok()) {
+    match page
+        .strip_prefix("page-")
+        .and_then(|i| i.parse::<usize>().ok())
+    {
         Some(i) if i % CHUNKED_EVERY == CHUNKED_EVERY - 1 => {
             // A body of unknown length: hyper sends it chunk by chunk
             // (`Transfer-Encoding: chunked`), as a streaming server would.

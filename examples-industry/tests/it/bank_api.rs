@@ -48,7 +48,11 @@ impl Server {
     fn start() -> Server {
         let db = fresh_db();
         let mut child = Command::new(bin("bank-api"))
-            .args([OsStr::new("127.0.0.1:0"), OsStr::new("--db"), db.as_os_str()])
+            .args([
+                OsStr::new("127.0.0.1:0"),
+                OsStr::new("--db"),
+                db.as_os_str(),
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -106,7 +110,10 @@ impl Drop for Server {
 
 fn assert_no_secret(what: &str, text: &str) {
     for secret in PASSWORDS.iter().chain(&["$argon2"]) {
-        assert!(!text.contains(secret), "{what} contains {secret:?}:\n{text}");
+        assert!(
+            !text.contains(secret),
+            "{what} contains {secret:?}:\n{text}"
+        );
     }
 }
 
@@ -124,7 +131,10 @@ fn login(username: &str, password: &str) -> String {
 async fn reqwest_gets_each_answer_and_no_secret_reaches_an_answer_or_the_log() {
     let server = Server::start();
     let base = format!("http://{}", server.addr);
-    let client = reqwest::Client::builder().no_proxy().build().expect("a client");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("a client");
     let json = |path: &str, body: String| {
         client
             .post(format!("{base}{path}"))
@@ -134,11 +144,18 @@ async fn reqwest_gets_each_answer_and_no_secret_reaches_an_answer_or_the_log() {
     let mut answers = Vec::new();
     let mut check = |(status, body): (u16, String), want_status: u16, want_body: &str| {
         assert_eq!(status, want_status, "{body}");
-        assert!(body.starts_with(want_body), "{body:?} is not {want_body:?}...");
+        assert!(
+            body.starts_with(want_body),
+            "{body:?} is not {want_body:?}..."
+        );
         answers.push(body);
     };
 
-    check(call(client.get(format!("{base}/users/1"))).await, 200, ALICE);
+    check(
+        call(client.get(format!("{base}/users/1"))).await,
+        200,
+        ALICE,
+    );
     check(
         call(client.get(format!("{base}/users/999"))).await,
         404,
@@ -150,8 +167,16 @@ async fn reqwest_gets_each_answer_and_no_secret_reaches_an_answer_or_the_log() {
         r#"{"user_id":1}"#,
     );
     // A wrong password and an unknown user: the same status, the same body.
-    check(call(json("/login", login("alice", "guess"))).await, 401, WRONG);
-    check(call(json("/login", login("mallory", "guess"))).await, 401, WRONG);
+    check(
+        call(json("/login", login("alice", "guess"))).await,
+        401,
+        WRONG,
+    );
+    check(
+        call(json("/login", login("mallory", "guess"))).await,
+        401,
+        WRONG,
+    );
     check(
         call(json("/login", "x".repeat(1 << 20))).await,
         413,
@@ -168,7 +193,12 @@ async fn reqwest_gets_each_answer_and_no_secret_reaches_an_answer_or_the_log() {
         r#"{"error":"Failed to deserialize the JSON body"#,
     );
     check(
-        call(client.post(format!("{base}/login")).body(login("alice", "x"))).await,
+        call(
+            client
+                .post(format!("{base}/login"))
+                .body(login("alice", "x")),
+        )
+        .await,
         415,
         r#"{"error":"Expected request with `Content-Type: application/json`"}"#,
     );
@@ -194,18 +224,17 @@ async fn reqwest_gets_each_answer_and_no_secret_reaches_an_answer_or_the_log() {
 async fn injection_looking_input_is_only_data() {
     let server = Server::start();
     let base = format!("http://{}", server.addr);
-    let client = reqwest::Client::builder().no_proxy().build().expect("a client");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("a client");
     for id in ["1%20OR%201=1", "1;DROP%20TABLE%20users", "0x1"] {
         let (status, body) = call(client.get(format!("{base}/users/{id}"))).await;
         assert_eq!(status, 400, "/users/{id}: {body}");
         assert!(body.contains("Cannot parse"), "{body}");
     }
     // Bound as a value, the quote is part of a name no user has.
-    for username in [
-        "alice' OR '1'='1",
-        "alice'--",
-        "x'; DROP TABLE users; --",
-    ] {
+    for username in ["alice' OR '1'='1", "alice'--", "x'; DROP TABLE users; --"] {
         let request = client
             .post(format!("{base}/login"))
             .header("content-type", "application/json")
@@ -237,7 +266,11 @@ fn read_response(stream: &mut TcpStream) -> String {
         if let Some(end) = text.find("\r\n\r\n") {
             let length = text[..end]
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_string))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_string)
+                })
                 .and_then(|n| n.trim().parse::<usize>().ok())
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
@@ -262,7 +295,9 @@ fn a_client_that_never_finishes_its_request_is_dropped_after_5_s() {
             stream.write_all(request.as_bytes()).expect("send");
             let started = Instant::now();
             let reply = read_response(&mut stream);
-            (started.elapsed(), reply)
+            // Then the server closes the connection.
+            let closed = matches!(stream.read(&mut [0; 64]), Ok(0) | Err(_));
+            (started.elapsed(), reply, closed)
         })
     };
     // Half a head, then silence: hyper's header timeout closes the connection.
@@ -280,14 +315,23 @@ fn a_client_that_never_finishes_its_request_is_dropped_after_5_s() {
         .expect("send");
     let reply = read_response(&mut stream);
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 
     let window = Duration::from_secs(5)..Duration::from_secs(10);
-    let (waited, reply) = head.join().expect("the half-head client");
+    let (waited, reply, closed) = head.join().expect("the half-head client");
     assert_eq!(reply, "", "half a head got an answer");
+    assert!(closed);
     assert!(window.contains(&waited), "closed after {waited:?}");
-    let (waited, reply) = body.join().expect("the half-body client");
-    assert!(reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{reply}");
+    let (waited, reply, closed) = body.join().expect("the half-body client");
+    assert!(closed, "the connection stayed open after the 408");
+    assert!(
+        reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{reply}"
+    );
     assert!(
         reply.ends_with(r#"{"error":"request not complete within 5 s"}"#),
         "{reply}"
@@ -296,7 +340,7 @@ fn a_client_that_never_finishes_its_request_is_dropped_after_5_s() {
 }
 
 /// The README's transcript, by curl, where curl exists: a user, a 404, a
-/// 401, a 413, malformed JSON, and a client that never sends its body.
+/// 401, a 413, malformed JSON, and a client too slow to send its body.
 #[test]
 fn curl_transcript() {
     if Command::new("curl").arg("--version").output().is_err() {
@@ -307,20 +351,42 @@ fn curl_transcript() {
     let base = format!("http://{}", server.addr);
     let curl = |args: &[&str]| {
         let out = Command::new("curl")
-            .args(["-s", "-i", "--noproxy", "*", "-H", "content-type: application/json"])
+            .args([
+                "-s",
+                "-i",
+                "--noproxy",
+                "*",
+                "-H",
+                "content-type: application/json",
+            ])
             .args(args)
             .output()
             .expect("curl runs");
         let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
-        println!("$ curl -i {}\n{text}\n", args.join(" "));
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| match a.len() {
+                0..=80 => a.to_string(),
+                n => format!("<{n} bytes>"),
+            })
+            .collect();
+        println!("$ curl -i {}\n{text}\n", shown.join(" "));
         text
     };
     let big = "x".repeat(64 * 1024);
     for (args, status, body) in [
         (vec![format!("{base}/users/1")], "200 OK", ALICE),
-        (vec![format!("{base}/users/999")], "404 Not Found", r#"{"error":"no user 999"}"#),
         (
-            vec!["-d".into(), login("mallory", "guess"), format!("{base}/login")],
+            vec![format!("{base}/users/999")],
+            "404 Not Found",
+            r#"{"error":"no user 999"}"#,
+        ),
+        (
+            vec![
+                "-d".into(),
+                login("mallory", "guess"),
+                format!("{base}/login"),
+            ],
             "401 Unauthorized",
             WRONG,
         ),
@@ -330,7 +396,11 @@ fn curl_transcript() {
             r#"{"error":"Failed to buffer the request body: length limit exceeded"}"#,
         ),
         (
-            vec!["-d".into(), r#"{"username":"#.into(), format!("{base}/login")],
+            vec![
+                "-d".into(),
+                r#"{"username":"#.into(),
+                format!("{base}/login"),
+            ],
             "400 Bad Request",
             r#"{"error":"Failed to parse the request body as JSON: "#,
         ),
@@ -340,29 +410,26 @@ fn curl_transcript() {
         assert!(text.starts_with(&format!("HTTP/1.1 {status}\n")), "{text}");
         assert!(text.contains(&format!("\n\n{body}")), "{text}");
     }
-    // `-T -` streams stdin as the body; stdin stays open and empty.
+    // A client that sends its body at 10 bytes a second: 215 bytes would
+    // take 21 s; the server answers 408 after 5 s and closes.
+    let slow_body = login(&"x".repeat(180), "guess");
     let started = Instant::now();
-    let mut slow = Command::new("curl")
-        .args(["-s", "-i", "--noproxy", "*", "-X", "POST", "-T", "-"])
-        .args(["-H", "content-type: application/json", &format!("{base}/login")])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("curl runs");
-    let _stdin = slow.stdin.take();
-    let mut text = String::new();
-    slow.stdout
-        .take()
-        .expect("piped")
-        .read_to_string(&mut text)
-        .expect("curl's output");
+    let text = curl(&[
+        "--limit-rate",
+        "10",
+        "-d",
+        &slow_body,
+        &format!("{base}/login"),
+    ]);
     let waited = started.elapsed();
-    let _ = slow.kill();
-    let _ = slow.wait();
-    let text = text.replace("\r\n", "\n");
-    println!("$ curl -i -X POST -T - {base}/login    # sends no body ({waited:.1?})\n{text}\n");
     assert!(text.starts_with("HTTP/1.1 408 Request Timeout\n"), "{text}");
-    assert!((Duration::from_secs(5)..Duration::from_secs(10)).contains(&waited));
+    assert!(text.contains("\nconnection: close\n"), "{text}");
+    assert!(
+        text.ends_with("\n\n{\"error\":\"request not complete within 5 s\"}"),
+        "{text}"
+    );
+    let window = Duration::from_secs(5)..Duration::from_secs(10);
+    assert!(window.contains(&waited), "answered after {waited:?}");
     assert_no_secret("the server's log", &server.stop());
 }
 
@@ -371,11 +438,23 @@ fn bad_input_is_one_line() {
     let bank = bin("bank-api");
     let bank = bank.to_str().expect("a UTF-8 path");
     for (args, status, wanted) in [
-        (&["nonsense"][..], 2, "\"nonsense\" is not an address such as 127.0.0.1:3000"),
+        (
+            &["nonsense"][..],
+            2,
+            "\"nonsense\" is not an address such as 127.0.0.1:3000",
+        ),
         (&["--db"][..], 2, "--db needs a path"),
         (&["--fast"][..], 2, "unknown option \"--fast\""),
-        (&["demo", "127.0.0.1:0"][..], 2, "unexpected argument \"127.0.0.1:0\""),
-        (&["127.0.0.1:0", "--db", "/proc/self/no/such.sqlite3"][..], 1, "database /proc/self/no/such.sqlite3: "),
+        (
+            &["demo", "127.0.0.1:0"][..],
+            2,
+            "unexpected argument \"127.0.0.1:0\"",
+        ),
+        (
+            &["127.0.0.1:0", "--db", "/proc/self/no/such.sqlite3"][..],
+            1,
+            "database /proc/self/no/such.sqlite3: ",
+        ),
     ] {
         let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         let output = run(bank, &args);
@@ -386,7 +465,10 @@ fn bad_input_is_one_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = taken.local_addr().expect("an address").to_string();
     let db = fresh_db();
-    let output = run(bank, &[OsStr::new(&addr), OsStr::new("--db"), db.as_os_str()]);
+    let output = run(
+        bank,
+        &[OsStr::new(&addr), OsStr::new("--db"), db.as_os_str()],
+    );
     one_error_line("bank-api", &output, &format!("cannot listen on {addr}: "));
     assert_eq!(output.status.code(), Some(1));
     let _ = std::fs::remove_file(&db);

@@ -35,7 +35,11 @@ fn the_pool_limits_and_only_the_transaction_keeps_the_money() {
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("{stdout}");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     let in_use = number_after(&stdout, "  connections in use at once: at most ");
     assert!((1.0..=5.0).contains(&in_use), "{in_use} connections in use");
@@ -51,10 +55,15 @@ fn the_pool_limits_and_only_the_transaction_keeps_the_money() {
         .split_once("The same 100 payments without a transaction")
         .expect("both payment runs");
     assert!(with.contains("  payments made: 100 of 100; the merchant's balance: 100.00\n"));
-    assert!(with.contains("  total of all balances: 1000.00 before, 1000.00 after: money lost 0.00\n"));
+    assert!(
+        with.contains("  total of all balances: 1000.00 before, 1000.00 after: money lost 0.00\n")
+    );
     assert!(without.contains("  payments made: 100 of 100; the merchant's balance: "));
     let after = number_after(without, "  total of all balances: 1000.00 before, ");
-    assert!(after < 1000.0, "the payments without a transaction lost nothing:\n{without}");
+    assert!(
+        after < 1000.0,
+        "the payments without a transaction lost nothing:\n{without}"
+    );
 }
 
 #[test]
@@ -64,7 +73,11 @@ fn bad_input_is_one_line() {
     for (args, status, wanted) in [
         (&["--db"][..], 2, "--db needs a path"),
         (&["--fast"][..], 2, "unexpected argument \"--fast\""),
-        (&["--db", "/proc/self/no/such.sqlite3"][..], 1, "database /proc/self/no/such.sqlite3: "),
+        (
+            &["--db", "/proc/self/no/such.sqlite3"][..],
+            1,
+            "database /proc/self/no/such.sqlite3: ",
+        ),
     ] {
         let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         let output = run(db_queries, &args);

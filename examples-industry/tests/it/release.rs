@@ -54,11 +54,9 @@ fn build() -> Result<HashMap<String, PathBuf>, String> {
         let ours = m["manifest_path"]
             .as_str()
             .is_some_and(|p| Path::new(p).starts_with(env!("CARGO_MANIFEST_DIR")));
-        if let (true, Some(name), Some(exe)) = (
-            ours,
-            m["target"]["name"].as_str(),
-            m["executable"].as_str(),
-        ) {
+        if let (true, Some(name), Some(exe)) =
+            (ours, m["target"]["name"].as_str(), m["executable"].as_str())
+        {
             bins.insert(name.to_string(), PathBuf::from(exe));
         }
     }

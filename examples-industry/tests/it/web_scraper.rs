@@ -61,7 +61,10 @@ fn scrape(args: &[&str], deadline: Duration) -> Output {
         if let Some(status) = child.0.try_wait().expect("wait") {
             break status;
         }
-        assert!(started.elapsed() < deadline, "the scraper ran over {deadline:?}");
+        assert!(
+            started.elapsed() < deadline,
+            "the scraper ran over {deadline:?}"
+        );
         sleep(Duration::from_millis(20));
     };
     Output {
@@ -100,7 +103,13 @@ fn scrapes_files_from_python_http_server() {
     let port = free_port();
     let python = KillOnDrop(
         Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string()])
+            .args([
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                &port.to_string(),
+            ])
             .current_dir(&dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -119,7 +128,10 @@ fn scrapes_files_from_python_http_server() {
     // a SYN retry. The server's capacity, not the limit, sets the pace.
     let prefix = format!("http://127.0.0.1:{port}/");
     let count = FILES.to_string();
-    let output = scrape(&["--count", &count, "--limit", "8", &prefix], Duration::from_secs(120));
+    let output = scrape(
+        &["--count", &count, "--limit", "8", &prefix],
+        Duration::from_secs(120),
+    );
     drop(python);
     let _ = fs::remove_dir_all(&dir);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -152,11 +164,17 @@ fn a_server_that_is_down_fails_each_page_by_cause() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     let refused = stdout
         .lines()
-        .filter(|l| l.starts_with("  failed: ") && l.ends_with(": connect failed: Connection refused (os error 111)"))
+        .filter(|l| {
+            l.starts_with("  failed: ")
+                && l.ends_with(": connect failed: Connection refused (os error 111)")
+        })
         .count();
     assert_eq!(refused, 3, "{stdout}");
     assert!(stdout.contains("  pages fetched (status 200): 0 of 3\n"));
-    assert!(stdout.contains("  failures: 3\n    connect failed: 3\n"), "{stdout}");
+    assert!(
+        stdout.contains("  failures: 3\n    connect failed: 3\n"),
+        "{stdout}"
+    );
     one_error_line("web-scraper", &output, "3 of 3 pages not fetched");
 }
 
@@ -177,7 +195,10 @@ fn a_server_that_never_answers_times_out() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("{stdout}");
     assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("  failures: 2\n    timeout: 2\n"), "{stdout}");
+    assert!(
+        stdout.contains("  failures: 2\n    timeout: 2\n"),
+        "{stdout}"
+    );
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(5), "{waited:?}");
 }
@@ -193,7 +214,10 @@ fn a_bad_prefix_is_one_line_and_exit_1() {
             "ftp://example.com/page-",
             "URL_PREFIX \"ftp://example.com/page-\": ftp:// is not HTTP; only http:// URLs are supported",
         ),
-        ("pages/", "URL_PREFIX \"pages/\": not a URL: relative URL without a base"),
+        (
+            "pages/",
+            "URL_PREFIX \"pages/\": not a URL: relative URL without a base",
+        ),
     ] {
         let output = scrape(&[prefix], Duration::from_secs(10));
         one_error_line("web-scraper", &output, wanted);
@@ -207,11 +231,20 @@ fn bad_arguments_are_one_line_and_exit_2() {
     let scraper = bin("web-scraper");
     let scraper = scraper.to_str().expect("a UTF-8 path");
     for (args, wanted) in [
-        (&["--limit", "0"][..], "--limit takes a number from 1 to 1000000, not \"0\""),
-        (&["--count", "99999999999"][..], "--count takes a number from 1 to 1000000, not \"99999999999\""),
+        (
+            &["--limit", "0"][..],
+            "--limit takes a number from 1 to 1000000, not \"0\"",
+        ),
+        (
+            &["--count", "99999999999"][..],
+            "--count takes a number from 1 to 1000000, not \"99999999999\"",
+        ),
         (&["--count"][..], "--count needs a number"),
         (&["--fast"][..], "unknown option \"--fast\""),
-        (&["http://a/", "http://b/"][..], "unexpected argument \"http://b/\""),
+        (
+            &["http://a/", "http://b/"][..],
+            "unexpected argument \"http://b/\"",
+        ),
     ] {
         let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         let output = run(scraper, &args);
