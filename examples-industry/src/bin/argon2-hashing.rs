@@ -25,7 +25,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! argon2 = { version = "0.5", features = ["std"] }
+//! argon2 = { version = "0.5", default-features = false, features = ["std"] }
 //! nix = { version = "0.30", features = ["time"] }
 //! rayon = "1.11"
 //!

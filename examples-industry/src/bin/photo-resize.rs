@@ -2,7 +2,7 @@
 //! a photo editor resizes, on the crates a Rust team picks: `image` reads and
 //! writes the PNG, rayon spreads the rows over the cores.
 //!
-//! Run: `cargo run -p examples-industry` (your own picture: `-- PHOTO.png`)
+//! Run: `cargo run -p examples-industry --bin photo-resize` (your own picture: `-- PHOTO.png`)
 //!
 //! Look for: one checksum for one thread and for rayon's pool, the speedup
 //! (about 2x on two free cores) and cores busy (CPU time over wall time).
