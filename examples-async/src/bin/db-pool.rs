@@ -1,5 +1,7 @@
 //! Guide extra answer 3, database queries: 20 concurrent requests share a
-//! pool of 5 connections.
+//! pool of 5 connections, built here from a semaphore, an idle list and a
+//! drop guard (what `sqlx::Pool` hides); its real twin is `db-queries` in
+//! examples-industry (sqlx on SQLite).
 //!
 //! Run: `cargo run -p examples-async --bin db-pool`
 //!

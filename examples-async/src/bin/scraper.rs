@@ -1,5 +1,7 @@
 //! Guide extra answer 3, web scrapers fetching thousands of URLs: 1,000 pages
-//! with at most K requests in flight, a `tokio::sync::Semaphore` as the limit.
+//! with at most K requests in flight, a `tokio::sync::Semaphore` as the limit,
+//! over a hand-written HTTP/1.1 GET (plain `http://`, no chunked bodies); its
+//! real twin is `web-scraper` in examples-industry (reqwest).
 //!
 //! Run: `cargo run -p examples-async --bin scraper` (it starts its own server),
 //! or `scraper [--count N] [--limit K] [URL_PREFIX]` (URL i is the prefix + i).

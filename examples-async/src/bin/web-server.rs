@@ -1,5 +1,7 @@
 //! Guide extra answer 3, web servers handling client requests: an HTTP server
-//! on one thread where every request awaits a database query.
+//! on one thread where every request awaits a database query, with HTTP/1.1
+//! parsed by hand over a `TcpStream` to show what a framework does; its real
+//! twin is `bank-api` in examples-industry (axum, sqlx, argon2).
 //!
 //! Run: `cargo run -p examples-async --bin web-server -- demo` (a built-in
 //! load), or without `-- demo` and then `curl -i http://127.0.0.1:8080/user/42`.
