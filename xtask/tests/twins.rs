@@ -30,6 +30,8 @@ fn rayon_examples(root: &Path) -> Vec<Example> {
 #[ignore = "seconds of CPU-bound runs per example; .ci/run runs it"]
 fn one_rayon_thread_fails_the_cores_busy_check_on_free_cores() {
     let root = catalog::workspace_root().unwrap_or_else(|e| panic!("{e}"));
+    // Run where `cargo run` would: files written under `target/` go there.
+    std::env::set_current_dir(&root).expect("the workspace root");
     let examples = rayon_examples(&root);
     assert!(
         !examples.is_empty(),

@@ -12,6 +12,10 @@ use xtask::verify::{self, Options};
 #[test]
 fn every_example_matches_its_spec() {
     let root = workspace_root().unwrap_or_else(|e| panic!("{e}"));
+    // The examples run where a reader's `cargo run` runs them, the workspace
+    // root, not this package's directory (cargo's for tests): files they
+    // write under `target/` (bank-api's database) land in the real one.
+    std::env::set_current_dir(&root).expect("the workspace root");
     let report =
         verify::run(&root, &Options::default()).unwrap_or_else(|e| panic!("{}", e.message));
     // libtest captures `print!`, and a passing test would show nothing:
