@@ -291,9 +291,12 @@ fn a_client_that_never_finishes_its_request_is_dropped_after_5_s() {
     let slow = |request: &'static str| {
         let addr = addr.clone();
         thread::spawn(move || {
+            // Timed from before the connection: the server's timer starts
+            // when it accepts it, so a clock started after the write reads
+            // a little under 5 s (4.9998 s seen).
+            let started = Instant::now();
             let mut stream = TcpStream::connect(&addr).expect("connect");
             stream.write_all(request.as_bytes()).expect("send");
-            let started = Instant::now();
             let reply = read_response(&mut stream);
             // Then the server closes the connection.
             let closed = matches!(stream.read(&mut [0; 64]), Ok(0) | Err(_));
